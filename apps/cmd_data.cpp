@@ -1,0 +1,120 @@
+// `trm data`: make and prepare function-call data sets.
+
+#include "commands.h"
+
+#include "trm/core/jsonl.h"
+#include "trm/tasks/function_call/faults.h"
+#include "trm/tasks/function_call/generator.h"
+#include "trm/tasks/function_call/task.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <map>
+
+namespace trm::apps {
+namespace fc = tasks::function_call;
+namespace {
+
+struct GenerateArgs {
+  std::string out_dir;
+  std::uint64_t seed = 1;
+  int train_records = fc::GeneratorOptions{}.train_records;
+  int dev_records = fc::GeneratorOptions{}.dev_records;
+};
+
+struct CorruptArgs {
+  std::string input;
+  std::string output;
+  std::string config;
+  std::string split;
+  std::uint64_t seed = 1234;
+};
+
+void run_generate(const GenerateArgs& args) {
+  init_runtime("info", 1);
+  fc::GeneratorOptions options;
+  options.seed = args.seed;
+  options.train_records = args.train_records;
+  options.dev_records = args.dev_records;
+  if (options.train_records < 0 || options.dev_records < 0) {
+    throw std::invalid_argument("--train and --dev: must be >= 0");
+  }
+  std::filesystem::create_directories(args.out_dir);
+  std::map<std::string, std::unique_ptr<core::AtomicJsonlWriter>> writers;
+  std::map<std::string, int> counts;
+  for (const auto& record : fc::generate_default_records(options)) {
+    auto& writer = writers[record.split];
+    if (!writer) writer = std::make_unique<core::AtomicJsonlWriter>(args.out_dir + "/" + record.split + ".jsonl");
+    writer->write(fc::record_to_json(record));
+    ++counts[record.split];
+  }
+  for (auto& [split, writer] : writers) {
+    writer->commit();
+    spdlog::info("[data] wrote {} {} records to {}/{}.jsonl", counts[split], split, args.out_dir, split);
+  }
+}
+
+// Reads the fault-model settings from a YAML file: either a top-level
+// `faults` mapping or a run config's `task.faults`.
+fc::FaultConfig load_fault_config(const std::string& path) {
+  if (path.empty()) return fc::FaultConfig{};
+  YAML::Node root = YAML::LoadFile(path);
+  YAML::Node faults = root["faults"];
+  std::string where = "faults";
+  if (!faults && root["task"] && root["task"]["faults"]) {
+    faults = root["task"]["faults"];
+    where = "task.faults";
+  }
+  if (!faults) throw std::invalid_argument(path + ": no 'faults' or 'task.faults' mapping");
+  auto config = fc::FaultConfig::from_yaml(core::YamlFields(faults, where));
+  config.validate(where);
+  return config;
+}
+
+void run_corrupt(const CorruptArgs& args) {
+  init_runtime("info", 1);
+  const fc::FaultModel faults(load_fault_config(args.config));
+  auto records = fc::load_records({args.input}, args.split);
+  const auto with_gold = std::count_if(records.begin(), records.end(), [](const fc::Record& r) { return r.gold.has_value(); });
+  records = fc::corrupt_records(std::move(records), faults, args.seed);
+
+  std::map<std::string, int> fault_counts;
+  core::AtomicJsonlWriter writer(args.output);
+  for (const auto& record : records) {
+    writer.write(fc::record_to_json(record));
+    if (record.faults.empty()) ++fault_counts["clean"];
+    for (const auto& fault : record.faults) ++fault_counts[fault];
+  }
+  writer.commit();
+  spdlog::info("[data] corrupted {} of {} records (seed {}) -> {}", with_gold, records.size(), args.seed, args.output);
+  for (const auto& [fault, count] : fault_counts) spdlog::info("[data]   {:<22} {}", fault, count);
+}
+
+}  // namespace
+
+void add_data_command(CLI::App& app) {
+  auto* command = app.add_subcommand("data", "Make function-call data: the default set, simulated base-output faults.");
+  command->require_subcommand(1);
+
+  auto generate = std::make_shared<GenerateArgs>();
+  auto* generate_command = command->add_subcommand("generate", "Write the embedded default data set as JSONL.");
+  generate_command->add_option("--out-dir", generate->out_dir, "Folder for train.jsonl and dev.jsonl.")->required();
+  generate_command->add_option("--seed", generate->seed, "Generator seed (default 1).");
+  generate_command->add_option("--train", generate->train_records, "Training records (default 2000).");
+  generate_command->add_option("--dev", generate->dev_records, "Dev records (default 200).");
+  generate_command->callback([generate] { run_generate(*generate); });
+
+  auto corrupt = std::make_shared<CorruptArgs>();
+  auto* corrupt_command =
+      command->add_subcommand("corrupt", "Simulate broken base outputs from gold calls, labelled with their faults.");
+  corrupt_command->add_option("--input", corrupt->input, "Input JSONL records with gold, or 'default'.")->required();
+  corrupt_command->add_option("--output", corrupt->output, "Output JSONL with base_output and faults.")->required();
+  corrupt_command->add_option("--seed", corrupt->seed, "Fault seed (default 1234).");
+  corrupt_command->add_option("--split", corrupt->split, "Keep only records of this split (default: all).");
+  corrupt_command->add_option("--config", corrupt->config,
+                              "YAML with a 'faults' mapping, or a run config with 'task.faults' (default rates otherwise).");
+  corrupt_command->callback([corrupt] { run_corrupt(*corrupt); });
+}
+
+}  // namespace trm::apps

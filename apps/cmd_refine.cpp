@@ -1,0 +1,84 @@
+// `trm refine`: refines a JSONL file of base-model outputs.
+
+#include "commands.h"
+
+#include "trm/infer/jsonl_refine.h"
+#include "trm/model/checkpoint.h"
+
+#include <spdlog/spdlog.h>
+
+namespace trm::apps {
+namespace {
+
+struct RefineArgs {
+  std::string checkpoint;
+  std::string input;
+  std::string output;
+  int max_steps = 0;
+  int batch_size = 64;
+  bool no_halting = false;
+  bool passthrough = false;
+  bool lenient_only = false;
+  int threads = 0;
+  std::string device = "cpu";
+  std::string log_level = "info";
+};
+
+void run_refine(const RefineArgs& args) {
+  init_runtime(args.log_level, args.threads);
+  if (args.passthrough && args.lenient_only) {
+    throw std::invalid_argument("--passthrough and --lenient-only exclude each other; give one");
+  }
+
+  infer::JsonlRefineOptions options;
+  options.input_path = args.input;
+  options.output_path = args.output;
+  options.refine.max_steps = args.max_steps;
+  options.refine.batch_size = args.batch_size;
+  options.refine.use_halting = !args.no_halting;
+  options.refine.validate();
+  options.mode = args.passthrough    ? infer::RefineMode::kPassthrough
+                 : args.lenient_only ? infer::RefineMode::kLenient
+                                     : infer::RefineMode::kModel;
+
+  const torch::Device device = model::parse_device(args.device);
+  std::optional<model::LoadedModel> loaded;
+  if (options.mode == infer::RefineMode::kModel) {
+    if (args.checkpoint.empty()) {
+      throw std::invalid_argument("--checkpoint is required unless --passthrough or --lenient-only is given");
+    }
+    loaded = model::load_for_inference(args.checkpoint, device);
+    spdlog::info("[refine] checkpoint {} (step {}, {} weights), {}", args.checkpoint, loaded->step,
+                 loaded->ema ? "EMA" : "raw", c10::str(*loaded->model));
+  }
+
+  const auto summary = infer::refine_jsonl(options, loaded ? &*loaded : nullptr, device);
+  spdlog::info("[refine] {} lines -> {}: {} refined, {} not fit (passed through), {} errors; {} steps; {:.1f} ms, "
+               "{:.2f} ms/line",
+               summary.lines, args.output, summary.refined, summary.not_fit, summary.errors, summary.steps,
+               summary.wall_ms, summary.lines > 0 ? summary.wall_ms / summary.lines : 0.0);
+}
+
+}  // namespace
+
+void add_refine_command(CLI::App& app) {
+  auto args = std::make_shared<RefineArgs>();
+  auto* command = app.add_subcommand("refine", "Refine a JSONL file of base-model outputs with a trained model.");
+  command->add_option("--checkpoint", args->checkpoint, "Checkpoint (.safetensors) written by trm train.");
+  command->add_option("--input", args->input, "Input JSONL: one record with base_output per line.")
+      ->required()
+      ->check(CLI::ExistingFile);
+  command->add_option("--output", args->output, "Output JSONL: one line per input line, in input order.")->required();
+  command->add_option("--max-steps", args->max_steps, "Supervision-step budget per record (default 0 = the model's N_sup).");
+  command->add_option("--batch-size", args->batch_size, "Records per batch (default 64).");
+  command->add_flag("--no-halting", args->no_halting, "Run every record for the whole step budget.");
+  command->add_flag("--passthrough", args->passthrough, "No model: write the base outputs unchanged.");
+  command->add_flag("--lenient-only", args->lenient_only,
+                    "No model: write the lenient parser's canonical rendering where it reads calls.");
+  command->add_option("--threads", args->threads, "Intra-op threads (default 0 = all cores).");
+  command->add_option("--device", args->device, "Device: cpu, cuda or cuda:N (default cpu).");
+  command->add_option("--log-level", args->log_level, "trace, debug, info, warn or error (default info).");
+  command->callback([args] { run_refine(*args); });
+}
+
+}  // namespace trm::apps

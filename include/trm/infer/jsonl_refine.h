@@ -1,0 +1,50 @@
+#pragma once
+// `trm refine` for function-call records: reads a JSONL file of base-model
+// outputs, refines them in batches and writes one output line per input
+// line, in input order, error lines included.
+
+#include "trm/infer/refiner.h"
+#include "trm/model/checkpoint.h"
+
+#include <string>
+
+namespace trm::infer {
+
+/// How refined outputs are produced.
+enum class RefineMode {
+  /// The trained model.
+  kModel,
+  /// No model: the base output unchanged, through the same reading and writing path.
+  kPassthrough,
+  /// No model: the lenient parser's canonical rendering when it recovers calls, else the base output.
+  kLenient,
+};
+
+/// Options of a JSONL refinement run.
+struct JsonlRefineOptions {
+  std::string input_path;
+  std::string output_path;
+  RefineMode mode = RefineMode::kModel;
+  RefineOptions refine;
+};
+
+/// Counts of a JSONL refinement run.
+struct JsonlRefineSummary {
+  int64_t lines = 0;
+  /// Records the model refined.
+  int64_t refined = 0;
+  /// Records passed through because they do not fit the model's layout.
+  int64_t not_fit = 0;
+  /// Lines that could not be read or processed (they carry an `error` field).
+  int64_t errors = 0;
+  int64_t steps = 0;
+  double wall_ms = 0.0;
+};
+
+/// Runs the refinement. `model` is required for RefineMode::kModel and
+/// ignored otherwise. Throws std::runtime_error when the input cannot be
+/// opened or the output cannot be written; bad lines never throw.
+JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::LoadedModel* model,
+                                const torch::Device& device);
+
+}  // namespace trm::infer

@@ -1,0 +1,136 @@
+#include "trm/infer/jsonl_refine.h"
+
+#include "trm/core/jsonl.h"
+#include "trm/tasks/function_call/parse.h"
+#include "trm/tasks/function_call/task.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <optional>
+#include <stdexcept>
+
+namespace trm::infer {
+namespace fc = tasks::function_call;
+namespace {
+
+// One input line on its way to the output.
+struct PendingLine {
+  std::size_t line = 0;
+  nlohmann::json output;
+  /// Index into the model's example list, when the model refines this line.
+  std::optional<std::size_t> example;
+};
+
+nlohmann::json error_line(std::size_t line, const nlohmann::json* value, const std::string& message) {
+  nlohmann::json out = (value && value->is_object()) ? *value : nlohmann::json::object();
+  out["line"] = line;
+  out["refined_output"] = nullptr;
+  out["steps"] = 0;
+  out["stop_reason"] = "error";
+  out["error"] = message;
+  return out;
+}
+
+}  // namespace
+
+JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::LoadedModel* model,
+                                const torch::Device& device) {
+  if (options.mode == RefineMode::kModel && model == nullptr) {
+    throw std::invalid_argument("refine: a checkpoint is required unless --passthrough or --lenient-only is given");
+  }
+  const auto start = std::chrono::steady_clock::now();
+  JsonlRefineSummary summary;
+
+  std::optional<fc::FunctionCallCodec> codec;
+  if (model) {
+    const auto& task = model->config.task;
+    codec.emplace(task.context_len, task.output_len, task.lenient_input);
+  }
+
+  // 1. read every line; records the model can take become examples
+  std::vector<PendingLine> pending;
+  std::vector<tasks::Example> examples;
+  core::JsonlReader reader(options.input_path);
+  while (auto line = reader.next()) {
+    ++summary.lines;
+    PendingLine item;
+    item.line = line->line;
+    const std::string where = options.input_path + ":" + std::to_string(line->line);
+    if (!line->value) {
+      item.output = error_line(line->line, nullptr, where + ": " + line->error);
+      pending.push_back(std::move(item));
+      continue;
+    }
+
+    fc::Record record;
+    try {
+      record = fc::parse_record(*line->value, where);
+      if (!record.base_output) throw std::invalid_argument(where + ": field 'base_output': missing (required for refine)");
+    } catch (const std::invalid_argument& e) {
+      item.output = error_line(line->line, &*line->value, e.what());
+      pending.push_back(std::move(item));
+      continue;
+    }
+
+    item.output = fc::record_to_json(record);
+    item.output["line"] = line->line;
+    const std::string& base = *record.base_output;
+    if (options.mode == RefineMode::kPassthrough) {
+      item.output["refined_output"] = base;
+      item.output["steps"] = 0;
+      item.output["stop_reason"] = "passthrough";
+    } else if (options.mode == RefineMode::kLenient) {
+      item.output["refined_output"] = fc::model_input_text(base, /*lenient=*/true);
+      item.output["steps"] = 0;
+      item.output["stop_reason"] = "lenient";
+    } else {
+      auto encoded = codec->encode(record, base);
+      if (!encoded.fits()) {
+        item.output["refined_output"] = base;
+        item.output["steps"] = 0;
+        item.output["stop_reason"] = "not_fit";
+        item.output["not_fit_reason"] = encoded.not_fit_reason;
+      } else {
+        item.example = examples.size();
+        examples.push_back(std::move(encoded.example));
+      }
+    }
+    pending.push_back(std::move(item));
+  }
+
+  // 2. refine the examples in batches
+  std::vector<RefineResult> results;
+  RefineStats stats;
+  if (!examples.empty()) {
+    Refiner refiner(model->model, device);
+    results = refiner.run(examples, options.refine, &stats);
+  }
+  const double model_ms_per_example = examples.empty() ? 0.0 : stats.wall_ms / static_cast<double>(examples.size());
+
+  // 3. write one output line per input line, in input order
+  core::AtomicJsonlWriter writer(options.output_path);
+  for (auto& item : pending) {
+    if (item.example) {
+      const auto& result = results[*item.example];
+      item.output["refined_output"] = codec->decode_output(result.tokens);
+      item.output["steps"] = result.steps;
+      item.output["stop_reason"] = result.stop_reason;
+      item.output["halt_probability"] = result.halt_probability;
+      item.output["ms"] = model_ms_per_example;
+      ++summary.refined;
+      summary.steps += result.steps;
+    } else {
+      if (item.output.contains("error")) ++summary.errors;
+      if (item.output.value("stop_reason", "") == "not_fit") ++summary.not_fit;
+      item.output["ms"] = 0.0;
+    }
+    writer.write(item.output);
+  }
+  writer.commit();
+
+  summary.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return summary;
+}
+
+}  // namespace trm::infer

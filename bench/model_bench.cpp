@@ -2,8 +2,10 @@
 // (forward with T-1 no-grad cycles, backward through the last cycle) and one
 // inference step, for the shipped configs' shapes in bfloat16 and float32.
 //
-// Run: build/trm_bench --benchmark_min_time=2
+// Run: build/trm_bench --benchmark_min_time=2 (TRM_THREADS=N sets the thread
+// count; default all cores).
 
+#include "trm/core/config.h"
 #include "trm/model/trm.h"
 #include "trm/train/loss.h"
 
@@ -25,7 +27,7 @@ trm::model::TinyRecursiveModel make_model(const benchmark::State& state, Shape* 
   shape->hidden = static_cast<int>(state.range(0));
   shape->seq_len = static_cast<int>(state.range(1));
   shape->batch = static_cast<int>(state.range(2));
-  shape->heads = std::max(1, shape->hidden / 64) * 2;
+  shape->heads = std::max(1, shape->hidden / 64);
   shape->latent_steps = static_cast<int>(state.range(4));
   shape->cycles = static_cast<int>(state.range(5));
   trm::core::ModelConfig config;
@@ -75,16 +77,24 @@ void BM_InferenceSupervisionStep(benchmark::State& state) {
 
 // {hidden, seq_len, batch, bf16, n, T}
 BENCHMARK(BM_TrainSupervisionStep)
-    ->Args({128, 384, 32, 1, 2, 2})
-    ->Args({128, 384, 32, 0, 2, 2})
+    ->Args({128, 576, 16, 1, 2, 2})
+    ->Args({128, 576, 16, 0, 2, 2})
+    ->Args({64, 576, 16, 1, 2, 2})
     ->Args({128, 768, 16, 1, 2, 2})
-    ->Args({256, 768, 16, 1, 2, 2})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_InferenceSupervisionStep)
-    ->Args({128, 768, 64, 1, 2, 2})
-    ->Args({128, 768, 64, 0, 2, 2})
+    ->Args({128, 576, 64, 1, 2, 2})
+    ->Args({128, 576, 64, 0, 2, 2})
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
-BENCHMARK_MAIN();
+int main(int argc, char** argv) {
+  const char* threads = std::getenv("TRM_THREADS");
+  at::set_num_threads(trm::core::resolve_threads(threads ? std::atoi(threads) : 0));
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}

@@ -31,20 +31,20 @@ TEST(TaskTest, SignaturesShowOptionalAndEnum) {
 }
 
 TEST(TaskTest, EncodeLaysOutContextOutputAndLabels) {
-  fc::FunctionCallCodec codec(64, 48, /*lenient_input=*/false);
+  fc::FunctionCallCodec codec(64, 64, /*lenient_input=*/false);
   const auto encoded = codec.encode(weather_record(), R"([{"name":"get_weather","arguments":{}}])");
   ASSERT_TRUE(encoded.fits()) << encoded.not_fit_reason;
   const auto& example = encoded.example;
-  ASSERT_EQ(example.inputs.size(), 112u);
+  ASSERT_EQ(example.inputs.size(), 128u);
 
   const std::string signatures = fc::render_tool_signatures(weather_record().tools);
   EXPECT_EQ(text_of(example.inputs, 0, 64), signatures);
   EXPECT_EQ(example.inputs[signatures.size()], ByteTokens::kSep);
   EXPECT_EQ(text_of(example.inputs, signatures.size() + 1, 64), "Weather in Paris?");
-  EXPECT_EQ(text_of(example.inputs, 64, 112), R"([{"name":"get_weather","arguments":{}}])");
+  EXPECT_EQ(text_of(example.inputs, 64, 128), R"([{"name":"get_weather","arguments":{}}])");
 
   const std::string gold = R"([{"name":"get_weather","arguments":{"city":"Paris"}}])";
-  EXPECT_EQ(text_of(example.labels, 64, 112), gold);
+  EXPECT_EQ(text_of(example.labels, 64, 128), gold);
   EXPECT_EQ(example.labels[64 + gold.size()], ByteTokens::kEos);
   EXPECT_EQ(example.labels[64 + gold.size() + 1], trm::tasks::kIgnoreLabel);
   EXPECT_EQ(example.labels[0], trm::tasks::kIgnoreLabel);

@@ -67,7 +67,8 @@ struct RenderStyle {
   /// Ordinal (in writing order) of the argument string value written with
   /// unescaped inner quotes, or -1 for none.
   int unescaped_string = -1;
-  /// Which word of that string gets the inner quotes when it has none.
+  /// Index (modulo the word count) of the word of that string that gets the
+  /// inner quotes when the string contains none.
   std::size_t unescaped_word = 0;
   /// Pretty-printing indent in spaces, or -1 for compact output.
   int indent = -1;

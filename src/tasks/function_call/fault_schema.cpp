@@ -1,7 +1,7 @@
-// Faults on the call structure: the schema faults (a misspelt function name,
-// a missing required argument, an argument outside the schema, a value of the
-// wrong JSON type, an enum value in the wrong case) and the value fault (a
-// value that disagrees with the query).
+// Faults on the call structure. The schema faults are a misspelt function
+// name, a missing required argument, an argument outside the schema, a value
+// of the wrong JSON type and an enum value in the wrong case. The value fault
+// is a value that disagrees with the query.
 
 #include "fault_kinds.h"
 #include "random_draw.h"
@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdlib>
 #include <optional>
 #include <set>
 #include <string_view>
@@ -121,7 +122,9 @@ bool change_some_argument(CallState& state, std::mt19937_64& rng, Change change)
   for (const auto& [call, key] : untouched_arguments(state, rng)) {
     const json& value = state.calls[call].arguments[key];
     std::optional<json> changed = change(call, key, value);
-    if (changed && *changed != value) {
+    // Compared as text because nlohmann's == treats 2 and 2.0 as equal, which
+    // would hide an integer written for a float.
+    if (changed && changed->dump() != value.dump()) {
       state.calls[call].arguments[key] = *changed;
       state.touched.insert({call, key});
       return true;
@@ -148,7 +151,9 @@ std::vector<double> numbers_in(const std::string& text) {
              std::isdigit(static_cast<unsigned char>(text[end + 1]))))) {
       ++end;
     }
-    numbers.push_back(std::stod(text.substr(i, end - i)));
+    // Long digit runs (ids, phone numbers) are no candidate values and could
+    // overflow the integer conversions below.
+    if (end - i <= 12) numbers.push_back(std::strtod(text.substr(i, end - i).c_str(), nullptr));
     i = end;
   }
   return numbers;
@@ -210,6 +215,9 @@ std::optional<json> other_number(double value, bool integer, const std::string& 
   }
 
   if (integer) {
+    // Beyond this the steps below could overflow; such values are ids, not
+    // quantities a query states.
+    if (std::fabs(value) > 1e15) return std::nullopt;
     static const std::vector<std::int64_t> kSteps = {1, 2, 5, 10, -1, -2, -5, -10};
     const auto original = static_cast<std::int64_t>(value);
     std::int64_t changed = original + draw_element(rng, kSteps);
@@ -560,6 +568,17 @@ bool change_enum_case(CallState& state, const Record& record, std::mt19937_64& r
 
 bool change_type(CallState& state, const Record& record, std::mt19937_64& rng) {
   (void)record;
+  // Real type faults are mostly numbers and booleans written as strings, so
+  // a non-numeric string is wrapped in a list only when nothing else can change.
+  const auto wrapped_string = [](const json& value) {
+    return value.is_string() && !number_from_text(value.get<std::string>());
+  };
+  const bool changed = change_some_argument(state, rng, [&](std::size_t call, const std::string& key,
+                                                            const json& value) -> std::optional<json> {
+    if (wrapped_string(value)) return std::nullopt;
+    return retyped_value(value, property_schema(state, call, key), rng);
+  });
+  if (changed) return true;
   return change_some_argument(state, rng, [&](std::size_t call, const std::string& key,
                                               const json& value) -> std::optional<json> {
     return retyped_value(value, property_schema(state, call, key), rng);

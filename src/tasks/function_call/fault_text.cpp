@@ -153,13 +153,21 @@ class StyledWriter {
         write_string(value.get<std::string>(), argument);
         break;
       case json::value_t::boolean:
-        out_ += python_literals() ? (value.get<bool>() ? "True" : "False") : (value.get<bool>() ? "true" : "false");
+        write_boolean(value.get<bool>());
         break;
       case json::value_t::null:
         out_ += python_literals() ? "None" : "null";
         break;
       default:
         out_ += dump_compact(value);
+    }
+  }
+
+  void write_boolean(bool value) {
+    if (python_literals()) {
+      out_ += value ? "True" : "False";
+    } else {
+      out_ += value ? "true" : "false";
     }
   }
 

@@ -60,10 +60,10 @@ const std::vector<FaultKind>& kinds() {
   return table;
 }
 
-// Pairs of kinds that are never drawn together: Python-call syntax has no
-// JSON strings or arguments object to alter, double-encoded arguments hide
-// their literals and quotes in an escaped string, and a truncated output has
-// no end to append garbage to.
+// Pairs of kinds that are never drawn together. Python-call syntax has no
+// JSON strings or arguments object to alter. Double-encoded arguments hide
+// their literals and quotes in an escaped string. A truncated output has no
+// end to append garbage to.
 bool compatible(const std::string& a, const std::string& b) {
   static const std::vector<std::pair<std::string, std::string>> kExclusive = {
       {"python_syntax", "python_literals"},       {"python_syntax", "single_quotes"},

@@ -114,7 +114,7 @@ const std::vector<ToolSpec>& tool_specs() {
        {{"message", "string", "What to be reminded of.", true, "chore"},
         {"date", "string", "Date, YYYY-MM-DD.", true, "date"},
         {"time", "string", "Time, HH:MM.", false, "time"},
-        {"repeat", "string", "Repetition.", false, "", {"none", "daily", "weekly", "monthly"}}},
+        {"repeat", "string", "Repetition.", false, "", {"daily", "weekly", "monthly"}}},
        {{"Remind me to {message} on {date}."},
         {"Set a {repeat} reminder to {message} starting {date} at {time}."},
         {"Remind me on {date} at {time} to {message}."}}},
@@ -300,7 +300,7 @@ const std::vector<json>& tool_definitions() {
 // ---------------------------------------------------------------------------
 // Filling a template.
 
-// A drawn call: the query sentence and the call it asks for.
+// A drawn call: the query sentence and the call it requests.
 struct Instance {
   std::string sentence;
   Call call;
@@ -313,7 +313,7 @@ json typed_value(const std::string& text, const std::string& type) {
   return json(text);
 }
 
-// How a list appears in a query: "a, b and c" for words, "1, 2, 3" for numbers.
+// Writes a list as query text: "a, b and c" for words, "1, 2, 3" for numbers.
 std::string list_text(const std::vector<std::string>& items, bool numbers) {
   std::string text;
   for (std::size_t i = 0; i < items.size(); ++i) {
@@ -324,15 +324,15 @@ std::string list_text(const std::vector<std::string>& items, bool numbers) {
 }
 
 // Draws one value of `parameter` as query text and JSON value. Values used
-// before in the same sentence (`taken`) are avoided, so origin and
+// before in the same sentence (`used_values`) are avoided, so origin and
 // destination differ.
-std::pair<std::string, json> draw_value(const ParameterSpec& parameter, std::set<std::string>& taken,
+std::pair<std::string, json> draw_value(const ParameterSpec& parameter, std::set<std::string>& used_values,
                                         std::mt19937_64& rng) {
   const std::vector<std::string>& pool =
       parameter.enum_values.empty() ? value_pools().at(parameter.pool) : parameter.enum_values;
   std::vector<std::string> free;
   for (const std::string& value : pool) {
-    if (!taken.count(value)) free.push_back(value);
+    if (!used_values.count(value)) free.push_back(value);
   }
   if (free.empty()) free = pool;
 
@@ -344,14 +344,14 @@ std::pair<std::string, json> draw_value(const ParameterSpec& parameter, std::set
       const std::size_t index = draw_index(rng, free.size());
       items.push_back(free[index]);
       values.push_back(typed_value(free[index], parameter.item_type));
-      taken.insert(free[index]);
+      used_values.insert(free[index]);
       free.erase(free.begin() + static_cast<std::ptrdiff_t>(index));
     }
     return {list_text(items, parameter.item_type == "float"), values};
   }
 
   const std::string& text = draw_element(rng, free);
-  taken.insert(text);
+  used_values.insert(text);
   return {text, typed_value(text, parameter.type)};
 }
 
@@ -360,7 +360,7 @@ Instance draw_instance(std::size_t tool, std::mt19937_64& rng) {
   const TemplateSpec& pattern = draw_element(rng, spec.templates);
   Instance instance{pattern.text, Call{spec.name, json::object()}, tool};
 
-  std::set<std::string> taken;
+  std::set<std::string> used_values;
   for (const ParameterSpec& parameter : spec.parameters) {
     const auto implied = pattern.implied.find(parameter.name);
     if (implied != pattern.implied.end()) {
@@ -371,7 +371,7 @@ Instance draw_instance(std::size_t tool, std::mt19937_64& rng) {
     const std::size_t at = instance.sentence.find(slot);
     if (at == std::string::npos) continue;
 
-    auto [text, value] = draw_value(parameter, taken, rng);
+    auto [text, value] = draw_value(parameter, used_values, rng);
     instance.sentence.replace(at, slot.size(), text);
     instance.call.arguments[parameter.name] = value;
   }
@@ -383,9 +383,9 @@ Instance draw_instance(std::size_t tool, std::mt19937_64& rng) {
 json acceptable_entry(const Instance& instance) {
   json parameters = json::object();
   for (const ParameterSpec& parameter : tool_specs()[instance.tool].parameters) {
-    const auto given = instance.call.arguments.find(parameter.name);
-    if (given != instance.call.arguments.end()) {
-      parameters[parameter.name] = json::array({*given});
+    const auto argument = instance.call.arguments.find(parameter.name);
+    if (argument != instance.call.arguments.end()) {
+      parameters[parameter.name] = json::array({*argument});
     } else if (!parameter.required) {
       parameters[parameter.name] = json::array({""});
     }

@@ -1,7 +1,7 @@
 #pragma once
 // The base-output fault model: turns gold calls into realistic broken base
 // outputs, labelled with the faults applied. Default rates follow what real
-// base models produced on BFCL records (see docs/design.md).
+// base models produced on BFCL records (see docs/fault_model.md).
 
 #include "trm/core/yaml_fields.h"
 #include "trm/tasks/function_call/record.h"
@@ -24,14 +24,16 @@ struct FaultConfig {
   /// Keys must be names from fault_names().
   std::map<std::string, double> weights = default_fault_weights();
 
+  /// The weight of every fault kind when nothing overrides it.
   static std::map<std::string, double> default_fault_weights();
-  /// Reads the mapping; unknown keys and fault names are rejected.
+  /// Reads the mapping and validates it; unknown keys and fault names are
+  /// rejected (std::invalid_argument naming `<section>.weights.<name>`).
   static FaultConfig from_yaml(core::YamlFields fields);
   /// Throws std::invalid_argument naming the key, the rule and the value.
   void validate(const std::string& path = "faults") const;
 };
 
-/// Every fault kind the model knows, in a fixed order.
+/// Names of all fault kinds, in the fixed order in which they are applied.
 const std::vector<std::string>& fault_names();
 
 /// A simulated base output and the faults that produced it.
@@ -44,11 +46,13 @@ struct CorruptedOutput {
 /// Applies faults to the gold calls of records.
 class FaultModel {
  public:
+  /// Throws std::invalid_argument when `config` fails validate().
   explicit FaultModel(FaultConfig config);
 
   /// Corrupts `record.gold` (required: throws std::invalid_argument when
   /// absent) using `record.tools` and `record.query` for schema and value
-  /// faults. Deterministic for a given generator state.
+  /// faults. Deterministic for a given generator state. When no enabled
+  /// fault kind applies to the record, returns the clean output unlabelled.
   CorruptedOutput corrupt(const Record& record, std::mt19937_64& rng) const;
 
   const FaultConfig& config() const { return config_; }

@@ -1,0 +1,136 @@
+// Runs the `trm` binary as a user would: generate data, train a tiny model,
+// corrupt dev records, refine them (with bad lines mixed in) and evaluate.
+
+#include "trm/core/jsonl.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+int run(const std::string& command) {
+  const std::string full = command + " >> " + (fs::temp_directory_path() / "trm_end_to_end.log").string() + " 2>&1";
+  return std::system(full.c_str());
+}
+
+class EndToEndTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = (fs::temp_directory_path() / "trm_end_to_end").string();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ + "/tiny.yaml") << R"(model:
+  hidden_size: 16
+  num_heads: 2
+  puzzle_emb_len: 2
+  latent_steps: 2
+  cycles: 2
+  halt_max_steps: 2
+  forward_dtype: float32
+task:
+  context_len: 640
+  output_len: 256
+data:
+  train: [default]
+  dev: [default]
+  dev_max_records: 8
+train:
+  batch_size: 4
+  max_steps: 3
+  lr_warmup_steps: 1
+  eval_every: 2
+  log_every: 1
+runtime:
+  threads: 1
+)";
+    trm_ = TRM_BINARY;
+  }
+
+  static std::string dir_;
+  static std::string trm_;
+};
+
+std::string EndToEndTest::dir_;
+std::string EndToEndTest::trm_;
+
+TEST_F(EndToEndTest, TrainRefineEval) {
+  ASSERT_EQ(run(trm_ + " data generate --out-dir " + dir_ + "/data --train 20 --dev 12"), 0);
+  ASSERT_EQ(run(trm_ + " train --config " + dir_ + "/tiny.yaml --set train.out_dir=" + dir_ + "/run"), 0);
+  ASSERT_TRUE(fs::exists(dir_ + "/run/best.safetensors"));
+  ASSERT_EQ(run(trm_ + " data corrupt --input " + dir_ + "/data/dev.jsonl --output " + dir_ + "/faulty.jsonl"), 0);
+
+  // Mix in a line that is not JSON and a record without base_output.
+  {
+    std::ofstream out(dir_ + "/faulty.jsonl", std::ios::app);
+    out << "{not json\n";
+    out << R"({"id": "no_base", "query": "q", "tools": []})" << "\n";
+  }
+  const auto input_lines = trm::core::read_jsonl(dir_ + "/faulty.jsonl");
+  ASSERT_EQ(input_lines.size(), 14u);
+
+  ASSERT_EQ(run(trm_ + " refine --checkpoint " + dir_ + "/run/best.safetensors --input " + dir_ +
+                "/faulty.jsonl --output " + dir_ + "/refined.jsonl --threads 1"),
+            0);
+  const auto output = trm::core::read_jsonl(dir_ + "/refined.jsonl");
+  ASSERT_EQ(output.size(), input_lines.size());
+  for (std::size_t i = 0; i < output.size(); ++i) {
+    ASSERT_TRUE(output[i].value.has_value()) << "line " << i + 1;
+    EXPECT_EQ((*output[i].value)["line"], input_lines[i].line) << "line " << i + 1;
+  }
+  for (std::size_t i = 0; i < 12; ++i) {
+    const auto& line = *output[i].value;
+    EXPECT_FALSE(line.contains("error")) << line.dump();
+    EXPECT_TRUE(line["refined_output"].is_string());
+    EXPECT_GE(line["steps"].get<int>(), 1);
+    EXPECT_LE(line["steps"].get<int>(), 2);
+  }
+  EXPECT_NE((*output[12].value)["error"].get<std::string>().find("invalid JSON"), std::string::npos);
+  EXPECT_NE((*output[13].value)["error"].get<std::string>().find("base_output"), std::string::npos);
+  EXPECT_EQ((*output[13].value)["id"], "no_base");
+
+  ASSERT_EQ(run(trm_ + " eval --input " + dir_ + "/refined.jsonl --report " + dir_ + "/eval.json"), 0);
+  std::ifstream report_file(dir_ + "/eval.json");
+  const auto report = nlohmann::json::parse(report_file);
+  EXPECT_EQ(report["overall"]["records"], 14);
+  EXPECT_EQ(report["overall"]["errors"], 2);
+  EXPECT_EQ(report["overall"]["base"]["schema_ok"]["total"], 12);
+}
+
+TEST_F(EndToEndTest, PassthroughKeepsBaseOutputs) {
+  ASSERT_EQ(run(trm_ + " data generate --out-dir " + dir_ + "/pass --train 0 --dev 10"), 0);
+  ASSERT_EQ(run(trm_ + " data corrupt --input " + dir_ + "/pass/dev.jsonl --output " + dir_ + "/pass/faulty.jsonl"), 0);
+  ASSERT_EQ(run(trm_ + " refine --passthrough --input " + dir_ + "/pass/faulty.jsonl --output " + dir_ +
+                "/pass/out.jsonl"),
+            0);
+  const auto output = trm::core::read_jsonl(dir_ + "/pass/out.jsonl");
+  ASSERT_EQ(output.size(), 10u);
+  for (const auto& line : output) {
+    EXPECT_EQ((*line.value)["refined_output"], (*line.value)["base_output"]);
+    EXPECT_EQ((*line.value)["stop_reason"], "passthrough");
+  }
+}
+
+TEST_F(EndToEndTest, RefineWithoutCheckpointFails) {
+  ASSERT_EQ(run(trm_ + " data generate --out-dir " + dir_ + "/nock --train 0 --dev 2"), 0);
+  EXPECT_NE(run(trm_ + " refine --input " + dir_ + "/nock/dev.jsonl --output " + dir_ + "/nock/out.jsonl"), 0);
+  EXPECT_FALSE(fs::exists(dir_ + "/nock/out.jsonl"));
+}
+
+TEST_F(EndToEndTest, BadConfigKeyFailsWithPath) {
+  std::ofstream(dir_ + "/bad.yaml") << "train:\n  learning_rate: 0.1\n";
+  const std::string log = dir_ + "/bad.log";
+  const int status = std::system((trm_ + " train --config " + dir_ + "/bad.yaml > " + log + " 2>&1").c_str());
+  EXPECT_NE(status, 0);
+  std::ifstream in(log);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_NE(text.str().find("train.learning_rate"), std::string::npos) << text.str();
+}
+
+}  // namespace

@@ -9,6 +9,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <filesystem>
 #include <map>
 
@@ -21,6 +22,12 @@ struct GenerateArgs {
   std::uint64_t seed = 1;
   int train_records = fc::GeneratorOptions{}.train_records;
   int dev_records = fc::GeneratorOptions{}.dev_records;
+};
+
+struct SelectArgs {
+  std::string input;
+  std::string output;
+  std::string split;
 };
 
 struct CorruptArgs {
@@ -91,6 +98,37 @@ void run_corrupt(const CorruptArgs& args) {
   for (const auto& [fault, count] : fault_counts) spdlog::info("[data]   {:<22} {}", fault, count);
 }
 
+// BFCL ids end in `_<n>` or `_<n>-<n>-<n>`; what precedes is the category.
+std::string category_from_bfcl_id(const std::string& bfcl_id) {
+  auto end = bfcl_id.size();
+  while (end > 0 && (std::isdigit(static_cast<unsigned char>(bfcl_id[end - 1])) || bfcl_id[end - 1] == '-')) --end;
+  if (end == 0 || end == bfcl_id.size() || bfcl_id[end - 1] != '_') return "";
+  return bfcl_id.substr(0, end - 1);
+}
+
+void run_select(const SelectArgs& args) {
+  init_runtime("info", 1);
+  core::JsonlReader reader(args.input);
+  core::AtomicJsonlWriter writer(args.output);
+  int kept = 0;
+  int categories_added = 0;
+  while (auto line = reader.next()) {
+    const std::string where = args.input + ":" + std::to_string(line->line);
+    if (!line->value) throw std::invalid_argument(where + ": " + line->error);
+    auto record = fc::parse_record(*line->value, where);
+    if (!args.split.empty() && record.split != args.split) continue;
+    if (record.category.empty() && record.raw.contains("bfcl_id") && record.raw["bfcl_id"].is_string()) {
+      record.category = category_from_bfcl_id(record.raw["bfcl_id"].get<std::string>());
+      if (!record.category.empty()) ++categories_added;
+    }
+    writer.write(fc::record_to_json(record));
+    ++kept;
+  }
+  writer.commit();
+  spdlog::info("[data] selected {} records -> {} ({} categories taken from bfcl_id)", kept, args.output,
+               categories_added);
+}
+
 }  // namespace
 
 void add_data_command(CLI::App& app) {
@@ -104,6 +142,14 @@ void add_data_command(CLI::App& app) {
   generate_command->add_option("--train", generate->train_records, "Training records (default 2000).");
   generate_command->add_option("--dev", generate->dev_records, "Dev records (default 200).");
   generate_command->callback([generate] { run_generate(*generate); });
+
+  auto select = std::make_shared<SelectArgs>();
+  auto* select_command = command->add_subcommand(
+      "select", "Copy the records of one split, adding 'category' from 'bfcl_id' where it is missing.");
+  select_command->add_option("--input", select->input, "Input JSONL records.")->required()->check(CLI::ExistingFile);
+  select_command->add_option("--output", select->output, "Output JSONL.")->required();
+  select_command->add_option("--split", select->split, "Keep only records of this split (default: all).");
+  select_command->callback([select] { run_select(*select); });
 
   auto corrupt = std::make_shared<CorruptArgs>();
   auto* corrupt_command =

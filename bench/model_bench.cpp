@@ -45,7 +45,7 @@ void BM_TrainSupervisionStep(benchmark::State& state) {
   auto tokens = torch::randint(0, 259, {shape.batch, shape.seq_len}, torch::kLong);
   auto labels = torch::randint(0, 259, {shape.batch, shape.seq_len}, torch::kLong);
   auto ids = torch::zeros({shape.batch}, torch::kLong);
-  auto carry = model->initial_state(shape.batch);
+  auto carry = model->initial_state(model->input_embedding(tokens, ids).detach());
   for (auto _ : state) {
     model->zero_grad();
     auto out = model->forward(tokens, ids, carry);
@@ -65,7 +65,7 @@ void BM_InferenceSupervisionStep(benchmark::State& state) {
   auto tokens = torch::randint(0, 259, {shape.batch, shape.seq_len}, torch::kLong);
   auto ids = torch::zeros({shape.batch}, torch::kLong);
   auto x = model->input_embedding(tokens, ids);
-  auto carry = model->initial_state(shape.batch);
+  auto carry = model->initial_state(x);
   for (auto _ : state) {
     auto out = model->supervision_step(x, carry);
     carry = out.state;

@@ -85,6 +85,7 @@ void ModelConfig::validate() const {
   require_at_least("model.halt_max_steps", halt_max_steps, 1);
   require_unit_interval("model.halt_exploration_prob", halt_exploration_prob);
   require_one_of("model.forward_dtype", forward_dtype, {"bfloat16", "float32"});
+  require_one_of("model.answer_init", answer_init, {"fixed", "input"});
 }
 
 void TaskConfig::validate() const {

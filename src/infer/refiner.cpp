@@ -35,7 +35,7 @@ std::vector<RefineResult> Refiner::run(const std::vector<tasks::Example>& exampl
     // Rows still running, as indices into `results`; they shrink as rows stop.
     auto active = torch::arange(static_cast<int64_t>(begin), static_cast<int64_t>(end), torch::kLong);
     auto x = model_->input_embedding(tensors.inputs.to(device_), tensors.puzzle_ids.to(device_));  // [B, S, D]
-    auto state = model_->initial_state(x.size(0));
+    auto state = model_->initial_state(x);
 
     for (int step = 1; step <= budget && active.numel() > 0; ++step) {
       auto out = model_->supervision_step(x, state);

@@ -96,16 +96,19 @@ torch::Tensor TinyRecursiveModelImpl::input_embedding(const torch::Tensor& token
   return torch::cat({prefix, tokens_embedded}, 1) * std::sqrt(static_cast<double>(d));
 }
 
-RecursionState TinyRecursiveModelImpl::initial_state(int64_t batch) {
-  const int64_t s = options.config().puzzle_emb_len + options.seq_len();
+RecursionState TinyRecursiveModelImpl::initial_state(const torch::Tensor& x) {
   const int64_t d = options.config().hidden_size;
-  return {y_init.view({1, 1, d}).expand({batch, s, d}).clone(), z_init.view({1, 1, d}).expand({batch, s, d}).clone()};
+  auto z = z_init.view({1, 1, d}).expand(x.sizes()).clone();  // [B, S, D]
+  if (options.config().answer_init == "input") return {x.detach().clone(), z};
+  return {y_init.view({1, 1, d}).expand(x.sizes()).clone(), z};
 }
 
-RecursionState TinyRecursiveModelImpl::reset_rows(const RecursionState& state, const torch::Tensor& reset) {
+RecursionState TinyRecursiveModelImpl::reset_rows(const RecursionState& state, const torch::Tensor& reset,
+                                                  const torch::Tensor& x) {
   const int64_t d = options.config().hidden_size;
-  auto mask = reset.to(state.y.device()).view({-1, 1, 1});  // [B, 1, 1]
-  return {torch::where(mask, y_init.view({1, 1, d}), state.y), torch::where(mask, z_init.view({1, 1, d}), state.z)};
+  auto mask = reset.to(x.device()).view({-1, 1, 1});  // [B, 1, 1]
+  auto y_start = options.config().answer_init == "input" ? x.detach() : y_init.view({1, 1, d});
+  return {torch::where(mask, y_start, state.y), torch::where(mask, z_init.view({1, 1, d}), state.z)};
 }
 
 StepOutput TinyRecursiveModelImpl::supervision_step(const torch::Tensor& x, const RecursionState& state) {

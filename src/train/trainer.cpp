@@ -71,7 +71,9 @@ void Trainer::reset_carry() {
   steps_ = torch::zeros({batch}, torch::kInt32);
   halted_ = torch::ones({batch}, torch::kBool);  // every slot takes a fresh example at the first step
   torch::NoGradGuard no_grad;
-  state_ = model_->initial_state(batch);
+  const int64_t s = config_.model.puzzle_emb_len + length;
+  state_ = {torch::zeros({batch, s, config_.model.hidden_size}, model_->forward_dtype()).to(device_),
+            torch::zeros({batch, s, config_.model.hidden_size}, model_->forward_dtype()).to(device_)};
 }
 
 // ==== Trainer: run ====
@@ -186,7 +188,6 @@ void Trainer::refill_halted_slots() {
     ids[slot] = example.puzzle_id;
     steps[slot] = 0;
   }
-  state_ = model_->reset_rows(state_, halted_);
 }
 
 void Trainer::update_halting(const torch::Tensor& q_halt) {
@@ -219,10 +220,15 @@ StepStats Trainer::train_step() {
   auto labels = labels_.to(device_);
   auto puzzle_ids = puzzle_ids_.to(device_);
 
-  // 2. forward: one supervision step for every slot
+  // 2. forward: one supervision step for every slot; refilled slots restart from the initial state
   model_->train();
   model_->zero_grad();
-  auto out = model_->forward(inputs, puzzle_ids, state_);
+  auto x = model_->input_embedding(inputs, puzzle_ids);  // [B, S, D]
+  {
+    torch::NoGradGuard no_grad;
+    state_ = model_->reset_rows(state_, halted_, x);
+  }
+  auto out = model_->supervision_step(x, state_);
   auto terms = act_loss(out.logits, labels, out.q_halt, batch);
 
   // 3. backward
@@ -297,7 +303,7 @@ EvalStats Trainer::evaluate() {
     const int64_t rows = inputs.size(0);
 
     auto x = evaluation->input_embedding(inputs, ids);
-    auto state = evaluation->initial_state(rows);
+    auto state = evaluation->initial_state(x);
     auto stopped = torch::zeros({rows}, torch::kBool).to(device_);
     auto valid = labels != tasks::kIgnoreLabel;
 

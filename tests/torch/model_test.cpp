@@ -23,6 +23,10 @@ trm::core::ModelConfig tiny_config() {
   return config;
 }
 
+trm::model::RecursionState start_state(TinyRecursiveModel& model, const torch::Tensor& tokens) {
+  return model->initial_state(model->input_embedding(tokens, torch::zeros({tokens.size(0)}, torch::kLong)));
+}
+
 class ModelTest : public ::testing::Test {
  protected:
   void SetUp() override { torch::manual_seed(0); }
@@ -32,7 +36,7 @@ TEST_F(ModelTest, ForwardShapes) {
   TinyRecursiveModel model(TinyRecursiveModelOptions(tiny_config(), /*vocab_size=*/11, /*seq_len=*/9));
   auto tokens = torch::randint(0, 11, {3, 9}, torch::kLong);
   auto ids = torch::zeros({3}, torch::kLong);
-  auto out = model->forward(tokens, ids, model->initial_state(3));
+  auto out = model->forward(tokens, ids, start_state(model, tokens));
   EXPECT_EQ(out.logits.sizes(), (std::vector<int64_t>{3, 9, 11}));
   EXPECT_EQ(out.q_halt.sizes(), (std::vector<int64_t>{3}));
   EXPECT_EQ(out.q_continue.sizes(), (std::vector<int64_t>{3}));
@@ -45,7 +49,7 @@ TEST_F(ModelTest, RecursionOrderAndGradScope) {
   std::vector<std::pair<UpdateKind, bool>> calls;
   model->set_update_observer([&](UpdateKind kind) { calls.emplace_back(kind, torch::GradMode::is_enabled()); });
   auto tokens = torch::randint(0, 11, {2, 9}, torch::kLong);
-  model->forward(tokens, torch::zeros({2}, torch::kLong), model->initial_state(2));
+  model->forward(tokens, torch::zeros({2}, torch::kLong), start_state(model, tokens));
 
   // T = 2 cycles of (n = 3 latent updates, 1 answer update); only the last cycle has gradient.
   const std::vector<std::pair<UpdateKind, bool>> expected = {
@@ -62,7 +66,7 @@ TEST_F(ModelTest, RecursionOrderAndGradScope) {
 TEST_F(ModelTest, CarryIsDetached) {
   TinyRecursiveModel model(TinyRecursiveModelOptions(tiny_config(), 11, 9));
   auto tokens = torch::randint(0, 11, {2, 9}, torch::kLong);
-  auto out = model->forward(tokens, torch::zeros({2}, torch::kLong), model->initial_state(2));
+  auto out = model->forward(tokens, torch::zeros({2}, torch::kLong), start_state(model, tokens));
   EXPECT_FALSE(out.state.y.requires_grad());
   EXPECT_FALSE(out.state.z.requires_grad());
   EXPECT_TRUE(out.logits.requires_grad());
@@ -72,7 +76,7 @@ TEST_F(ModelTest, CarryIsDetached) {
 TEST_F(ModelTest, GradientReachesEmbeddingsNotInitialStates) {
   TinyRecursiveModel model(TinyRecursiveModelOptions(tiny_config(), 11, 9));
   auto tokens = torch::randint(0, 11, {2, 9}, torch::kLong);
-  auto out = model->forward(tokens, torch::zeros({2}, torch::kLong), model->initial_state(2));
+  auto out = model->forward(tokens, torch::zeros({2}, torch::kLong), start_state(model, tokens));
   (out.logits.sum() + out.q_halt.sum()).backward();
   ASSERT_TRUE(model->embed_tokens.grad().defined());
   EXPECT_GT(model->embed_tokens.grad().abs().sum().item<double>(), 0.0);
@@ -85,7 +89,7 @@ TEST_F(ModelTest, GradientReachesEmbeddingsNotInitialStates) {
 TEST_F(ModelTest, HaltingHeadStartsAtMinusFive) {
   TinyRecursiveModel model(TinyRecursiveModelOptions(tiny_config(), 11, 9));
   auto tokens = torch::randint(0, 11, {2, 9}, torch::kLong);
-  auto out = model->forward(tokens, torch::zeros({2}, torch::kLong), model->initial_state(2));
+  auto out = model->forward(tokens, torch::zeros({2}, torch::kLong), start_state(model, tokens));
   EXPECT_NEAR(out.q_halt[0].item<float>(), -5.0f, 1e-6);
   EXPECT_NEAR(out.q_continue[1].item<float>(), -5.0f, 1e-6);
 }
@@ -103,13 +107,31 @@ TEST_F(ModelTest, PrefixOnlyPositionZeroCarriesPuzzleVector) {
   EXPECT_EQ(x[0][3].abs().sum().item<float>(), 0.0f);
 }
 
+TEST_F(ModelTest, AnswerInitFromInputStartsAtEmbedding) {
+  auto config = tiny_config();
+  config.answer_init = "input";
+  TinyRecursiveModel model(TinyRecursiveModelOptions(config, 11, 9));
+  auto tokens = torch::randint(0, 11, {2, 9}, torch::kLong);
+  auto x = model->input_embedding(tokens, torch::zeros({2}, torch::kLong));
+  auto state = model->initial_state(x);
+  EXPECT_TRUE(torch::equal(state.y, x));
+  EXPECT_FALSE(state.y.requires_grad());
+  EXPECT_TRUE(torch::equal(state.z[1][3], model->z_init));
+
+  // Resetting a row restores that row's start and leaves the others alone.
+  trm::model::RecursionState moved{torch::zeros_like(x), torch::zeros_like(x)};
+  auto reset = model->reset_rows(moved, torch::tensor({true, false}), x);
+  EXPECT_TRUE(torch::equal(reset.y[0], x[0]));
+  EXPECT_EQ(reset.y[1].abs().sum().item<float>(), 0.0f);
+}
+
 TEST_F(ModelTest, MlpMixerVariantRuns) {
   auto config = tiny_config();
   config.mixer = "mlp";
   config.pos_encodings = "none";
   TinyRecursiveModel model(TinyRecursiveModelOptions(config, 11, 9));
-  auto out = model->forward(torch::randint(0, 11, {2, 9}, torch::kLong), torch::zeros({2}, torch::kLong),
-                            model->initial_state(2));
+  auto tokens = torch::randint(0, 11, {2, 9}, torch::kLong);
+  auto out = model->forward(tokens, torch::zeros({2}, torch::kLong), start_state(model, tokens));
   EXPECT_EQ(out.logits.sizes(), (std::vector<int64_t>{2, 9, 11}));
   EXPECT_TRUE(model->net->layers[0]->as<trm::model::BlockImpl>()->mlp_t);
   EXPECT_FALSE(model->net->layers[0]->as<trm::model::BlockImpl>()->self_attn);

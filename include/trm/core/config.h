@@ -46,6 +46,10 @@ struct ModelConfig {
   double halt_exploration_prob = 0.1;
   /// Dtype of the forward pass: `bfloat16` (weights kept in float32 and cast at use) or `float32`.
   std::string forward_dtype = "bfloat16";
+  /// Starting answer y of an example: `fixed` (the reference: one random
+  /// vector at every position) or `input` (the embedded input x, so the
+  /// recursion starts from the text it refines).
+  std::string answer_init = "fixed";
 
   /// Calls `visitor(key, field)` for every field, in YAML order.
   template <typename Visitor>
@@ -65,6 +69,7 @@ struct ModelConfig {
     visitor("halt_max_steps", halt_max_steps);
     visitor("halt_exploration_prob", halt_exploration_prob);
     visitor("forward_dtype", forward_dtype);
+    visitor("answer_init", answer_init);
   }
   /// Throws std::invalid_argument naming the key, the rule and the value.
   void validate() const;

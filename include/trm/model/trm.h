@@ -82,11 +82,13 @@ class TinyRecursiveModelImpl : public torch::nn::Cloneable<TinyRecursiveModelImp
   /// Embeds tokens and puzzle ids: [B, S, D] in the forward dtype, scaled by sqrt(D).
   torch::Tensor input_embedding(const torch::Tensor& tokens, const torch::Tensor& puzzle_ids);
 
-  /// The starting state of `batch` examples: y_init and z_init at every position.
-  RecursionState initial_state(int64_t batch);
+  /// The starting state of the examples embedded in `x` ([B, S, D]): z_init at
+  /// every position, and y_init (answer_init `fixed`) or x itself (`input`).
+  RecursionState initial_state(const torch::Tensor& x);
 
-  /// Resets the rows of `state` where `reset` ([B] bool) is true to the initial state.
-  RecursionState reset_rows(const RecursionState& state, const torch::Tensor& reset);
+  /// Resets the rows of `state` where `reset` ([B] bool) is true to the
+  /// starting state of the same rows of `x`.
+  RecursionState reset_rows(const RecursionState& state, const torch::Tensor& reset, const torch::Tensor& x);
 
   /// One supervision step from `state` on embedded input `x` ([B, S, D]).
   StepOutput supervision_step(const torch::Tensor& x, const RecursionState& state);

@@ -14,15 +14,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int run(const std::string& command) {
-  const std::string full = command + " >> " + (fs::temp_directory_path() / "trm_end_to_end.log").string() + " 2>&1";
-  return std::system(full.c_str());
-}
-
 class EndToEndTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = (fs::temp_directory_path() / "trm_end_to_end").string();
+  // CTest runs each test in its own process, possibly in parallel, so every
+  // test gets its own folder.
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = (fs::temp_directory_path() / ("trm_end_to_end_" + std::string(info->name()))).string();
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     std::ofstream(dir_ + "/tiny.yaml") << R"(model:
@@ -52,12 +50,15 @@ runtime:
     trm_ = TRM_BINARY;
   }
 
-  static std::string dir_;
-  static std::string trm_;
-};
+  // Runs a command with its output appended to <dir>/commands.log; returns the exit status.
+  int run(const std::string& command) const {
+    const std::string full = command + " >> " + dir_ + "/commands.log 2>&1";
+    return std::system(full.c_str());
+  }
 
-std::string EndToEndTest::dir_;
-std::string EndToEndTest::trm_;
+  std::string dir_;
+  std::string trm_;
+};
 
 TEST_F(EndToEndTest, TrainRefineEval) {
   ASSERT_EQ(run(trm_ + " data generate --out-dir " + dir_ + "/data --train 20 --dev 12"), 0);

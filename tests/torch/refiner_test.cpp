@@ -1,0 +1,97 @@
+#include "trm/infer/refiner.h"
+
+#include <gtest/gtest.h>
+
+namespace {
+
+using trm::model::TinyRecursiveModel;
+using trm::model::TinyRecursiveModelOptions;
+
+TinyRecursiveModel tiny_model() {
+  torch::manual_seed(0);
+  trm::core::ModelConfig config;
+  config.hidden_size = 16;
+  config.num_heads = 2;
+  config.puzzle_emb_len = 2;
+  config.latent_steps = 1;
+  config.cycles = 1;
+  config.halt_max_steps = 3;
+  config.forward_dtype = "float32";
+  return TinyRecursiveModel(TinyRecursiveModelOptions(config, 8, 5));
+}
+
+std::vector<trm::tasks::Example> examples(int count) {
+  std::vector<trm::tasks::Example> result;
+  for (int i = 0; i < count; ++i) {
+    trm::tasks::Example example;
+    for (int j = 0; j < 5; ++j) example.inputs.push_back((i + j) % 8);
+    example.labels.assign(5, trm::tasks::kIgnoreLabel);
+    result.push_back(example);
+  }
+  return result;
+}
+
+TEST(RefinerTest, RunsWholeBudgetWithoutHalting) {
+  trm::infer::Refiner refiner(tiny_model(), torch::kCPU);
+  trm::infer::RefineOptions options;
+  options.use_halting = false;
+  trm::infer::RefineStats stats;
+  const auto results = refiner.run(examples(4), options, &stats);
+  ASSERT_EQ(results.size(), 4u);
+  for (const auto& result : results) {
+    EXPECT_EQ(result.steps, 3);
+    EXPECT_EQ(result.stop_reason, "max_steps");
+    EXPECT_EQ(result.tokens.size(), 5u);
+  }
+  EXPECT_EQ(stats.steps, 12);
+}
+
+TEST(RefinerTest, HaltingHeadStopsEarly) {
+  auto model = tiny_model();
+  {
+    torch::NoGradGuard no_grad;
+    model->q_head->bias.fill_(5.0);  // halt logit > 0 for every example
+  }
+  trm::infer::Refiner refiner(model, torch::kCPU);
+  const auto results = refiner.run(examples(3), trm::infer::RefineOptions{});
+  for (const auto& result : results) {
+    EXPECT_EQ(result.steps, 1);
+    EXPECT_EQ(result.stop_reason, "halted");
+    EXPECT_GT(result.halt_probability, 0.99);
+  }
+}
+
+TEST(RefinerTest, StepBudgetOverridesModel) {
+  trm::infer::Refiner refiner(tiny_model(), torch::kCPU);
+  trm::infer::RefineOptions options;
+  options.max_steps = 2;
+  const auto results = refiner.run(examples(2), options);
+  EXPECT_EQ(results[0].steps, 2);
+  EXPECT_EQ(results[1].steps, 2);
+}
+
+TEST(RefinerTest, BatchSizeDoesNotChangeResults) {
+  auto model = tiny_model();
+  trm::infer::Refiner refiner(model, torch::kCPU);
+  trm::infer::RefineOptions one_by_one;
+  one_by_one.batch_size = 1;
+  trm::infer::RefineOptions all_at_once;
+  all_at_once.batch_size = 5;
+  const auto a = refiner.run(examples(5), one_by_one);
+  const auto b = refiner.run(examples(5), all_at_once);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].tokens, b[i].tokens) << "example " << i;
+    EXPECT_EQ(a[i].steps, b[i].steps) << "example " << i;
+  }
+}
+
+TEST(RefinerTest, RejectsInvalidOptions) {
+  trm::infer::RefineOptions options;
+  options.batch_size = 0;
+  EXPECT_THROW(options.validate(), std::invalid_argument);
+  options.batch_size = 1;
+  options.max_steps = -1;
+  EXPECT_THROW(options.validate(), std::invalid_argument);
+}
+
+}  // namespace

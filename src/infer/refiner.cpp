@@ -32,7 +32,7 @@ std::vector<RefineResult> Refiner::run(const std::vector<tasks::Example>& exampl
     const std::size_t end = std::min(examples.size(), begin + static_cast<std::size_t>(options.batch_size));
     auto tensors = model::stack_examples(examples, begin, end);
 
-    // Rows still running, as indices into `results`; they shrink as rows stop.
+    // Indices into `results` of the rows still running. The list shrinks as rows stop.
     auto active = torch::arange(static_cast<int64_t>(begin), static_cast<int64_t>(end), torch::kLong);
     auto x = model_->input_embedding(tensors.inputs.to(device_), tensors.puzzle_ids.to(device_));  // [B, S, D]
     auto state = model_->initial_state(x);

@@ -70,7 +70,7 @@ void AdamAtan2::step(double lr) {
     auto& p = params_[i];
     const auto& grad = p.grad();
     if (!grad.defined()) continue;
-    // Decay first, then the moments; the first bias correction stays outside atan2.
+    // Decay comes first, then the moments. The first bias correction stays outside atan2.
     p.mul_(1.0 - lr * weight_decay_);
     exp_avg_[i].lerp_(grad, 1.0 - beta1_);
     exp_avg_sq_[i].mul_(beta2_).addcmul_(grad, grad, 1.0 - beta2_);
@@ -119,7 +119,7 @@ void sign_sgd_rows(torch::Tensor& table, const torch::Tensor& ids, double lr, do
   torch::NoGradGuard no_grad;
   const auto& grad = table.grad();
   if (!grad.defined()) return;
-  // The dense gradient already sums duplicate ids; only rows present in the batch change.
+  // The dense gradient already sums duplicate ids, and only rows present in the batch change.
   auto rows = std::get<0>(torch::_unique(ids.to(torch::kLong).to(table.device())));
   auto updated = table.index_select(0, rows) * (1.0 - lr * weight_decay) - lr * grad.index_select(0, rows).sign();
   table.index_copy_(0, rows, updated);

@@ -307,7 +307,7 @@ EvalStats Trainer::evaluate() {
     auto stopped = torch::zeros({rows}, torch::kBool).to(device_);
     auto valid = labels != tasks::kIgnoreLabel;
 
-    // Every example runs all N_sup steps; the halting head's stop is only recorded.
+    // Every example runs all N_sup steps, and the step where the halting head would stop is only recorded.
     for (int k = 0; k < max_steps; ++k) {
       auto out = evaluation->supervision_step(x, state);
       state = out.state;

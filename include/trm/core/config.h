@@ -2,8 +2,8 @@
 // Run configuration: one plain struct per YAML section, defaults written
 // beside each field. Precedence is defaults < YAML file < `--set key=value`.
 // Defaults of the model and optimizer follow the TRM reference
-// (Jolicoeur-Martineau 2025, code at SamsungSAILMontreal/TinyRecursiveModels);
-// the shipped configs shrink them for two CPU cores.
+// (Jolicoeur-Martineau 2025, code at SamsungSAILMontreal/TinyRecursiveModels).
+// The shipped configs shrink them for two CPU cores.
 
 #include "trm/core/yaml_fields.h"
 
@@ -17,11 +17,11 @@ namespace trm::core {
 struct ModelConfig {
   /// Width D of every position.
   int hidden_size = 512;
-  /// Attention heads; hidden_size must be divisible by it.
+  /// Attention heads. hidden_size must be divisible by it.
   int num_heads = 8;
   /// Blocks in the shared network f.
   int num_layers = 2;
-  /// SwiGLU width factor; the width is rounded up to a multiple of 256.
+  /// SwiGLU width factor. The width is rounded up to a multiple of 256.
   double expansion = 4.0;
   /// Token mixer: `attention` (self-attention with RoPE) or `mlp` (MLP over the sequence axis).
   std::string mixer = "attention";
@@ -38,7 +38,7 @@ struct ModelConfig {
   int num_puzzle_ids = 1;
   /// n: latent updates per cycle.
   int latent_steps = 6;
-  /// T: cycles per supervision step; only the last carries gradient.
+  /// T: cycles per supervision step. Only the last one carries gradient.
   int cycles = 3;
   /// N_sup: maximum supervision steps per example.
   int halt_max_steps = 16;
@@ -136,7 +136,7 @@ struct DataConfig {
 
 /// Optimisation (YAML section `train`).
 struct TrainConfig {
-  /// Slots in the training batch; each optimizer step runs one supervision step for every slot.
+  /// Slots in the training batch. Each optimizer step runs one supervision step for every slot.
   int batch_size = 768;
   /// Optimizer steps of the run.
   int max_steps = 1000;
@@ -229,11 +229,11 @@ struct Config {
   TrainConfig train;
   RuntimeConfig runtime;
 
-  /// Reads a YAML document; unknown keys are rejected.
+  /// Reads a YAML document and rejects unknown keys.
   static Config from_yaml(const YAML::Node& root);
   /// Reads a file and applies `key=value` overrides (values are YAML scalars or flow collections).
   static Config load(const std::string& path, const std::vector<std::string>& overrides = {});
-  /// Checks every section; throws std::invalid_argument naming key, rule and value.
+  /// Checks every section. Throws std::invalid_argument naming key, rule and value.
   void validate() const;
   /// The effective configuration as YAML (every field, defaults included).
   YAML::Node to_yaml() const;

@@ -20,7 +20,7 @@ struct JsonlLine {
   std::string error;
 };
 
-/// Reads a JSONL file line by line. Blank lines are skipped; a line that is
+/// Reads a JSONL file line by line. Blank lines are skipped. A line that is
 /// not valid JSON yields a JsonlLine with `error` set rather than throwing.
 class JsonlReader {
  public:
@@ -63,7 +63,7 @@ class AtomicJsonlWriter {
 /// Writes `contents` to `path` atomically (temporary file, then rename).
 void write_file_atomic(const std::string& path, const std::string& contents);
 
-/// Reads a whole file; throws std::runtime_error naming the path when it cannot.
+/// Reads a whole file. Throws std::runtime_error naming the path when it cannot.
 std::string read_file(const std::string& path);
 
 }  // namespace trm::core

@@ -43,7 +43,7 @@ struct JsonlRefineSummary {
 
 /// Runs the refinement. `model` is required for RefineMode::kModel and
 /// ignored otherwise. Throws std::runtime_error when the input cannot be
-/// opened or the output cannot be written; bad lines never throw.
+/// opened or the output cannot be written. Bad lines never throw.
 JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::LoadedModel* model,
                                 const torch::Device& device);
 

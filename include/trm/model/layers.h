@@ -67,7 +67,7 @@ class RotaryEmbedding {
   torch::Tensor cos_, sin_;
 };
 
-/// Rotates q or k ([B, S, H, K]) by the tables; computes in float32 and returns the input dtype.
+/// Rotates q or k ([B, S, H, K]) by the tables. Computes in float32 and returns the input dtype.
 torch::Tensor apply_rotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
 
 // ==== SwiGlu ====

@@ -45,9 +45,9 @@ struct StepOutput {
   RecursionState state;
   /// [B, L, V] in the forward dtype.
   torch::Tensor logits;
-  /// [B] float32; halt when > 0.
+  /// [B] float32. The example halts when it is > 0.
   torch::Tensor q_halt;
-  /// [B] float32; computed for compatibility, unused by TRM's halting.
+  /// [B] float32. Computed as the reference does, but TRM's halting does not use it.
   torch::Tensor q_continue;
 };
 
@@ -104,7 +104,7 @@ class TinyRecursiveModelImpl : public torch::nn::Cloneable<TinyRecursiveModelImp
   /// Element count of dense_parameters() (the count the TRM paper reports).
   int64_t num_dense_parameters();
 
-  /// Called after each net call with the update kind; null to disable.
+  /// Observer called after each net call with the update kind (null disables it).
   void set_update_observer(std::function<void(UpdateKind)> observer) { observer_ = std::move(observer); }
 
   /// The dtype of the forward pass.

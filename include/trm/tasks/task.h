@@ -1,7 +1,7 @@
 #pragma once
 // The interface through which a task plugs into training, refinement and
 // evaluation. A task turns its records into fixed-length token sequences
-// (inputs and labels) and back; it knows nothing of tensors or the model.
+// (inputs and labels) and back. It does not depend on tensors or the model.
 
 #include <cstdint>
 #include <random>

@@ -216,7 +216,8 @@ FunctionCallTask::FunctionCallTask(const core::TaskConfig& task, const core::Dat
 
 Example FunctionCallTask::train_example(std::size_t index, std::mt19937_64& rng) const {
   const Record& record = train_.at(index);
-  // A simulated base output that is too long for the output region is drawn again; the clean gold always fits.
+  // A simulated base output that is too long for the output region is drawn again.
+  // The clean gold always fits, because the constructor dropped records whose gold does not.
   constexpr int kMaxDraws = 4;
   for (int draw = 0; draw < kMaxDraws; ++draw) {
     const std::string base = simulate_faults_ ? faults_.corrupt(record, rng).text : *record.base_output;

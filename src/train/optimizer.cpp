@@ -56,6 +56,17 @@ void Optimizer::load_state(const std::map<std::string, torch::Tensor>& state) {
   }
 }
 
+bool Optimizer::decay_and_update_moments(std::size_t index, double lr, double weight_decay, double beta1,
+                                         double beta2) {
+  auto& p = params_[index];
+  const auto& grad = p.grad();
+  if (!grad.defined()) return false;
+  p.mul_(1.0 - lr * weight_decay);
+  exp_avg_[index].lerp_(grad, 1.0 - beta1);
+  exp_avg_sq_[index].mul_(beta2).addcmul_(grad, grad, 1.0 - beta2);
+  return true;
+}
+
 AdamAtan2::AdamAtan2(std::vector<torch::Tensor> params, std::vector<std::string> names, double beta1,
                      double beta2, double weight_decay)
     : Optimizer(std::move(params), std::move(names)), beta1_(beta1), beta2_(beta2), weight_decay_(weight_decay) {}
@@ -67,15 +78,10 @@ void AdamAtan2::step(double lr) {
   const double bias_correction1 = 1.0 - std::pow(beta1_, t);
   const double bias_correction2_sqrt = std::sqrt(1.0 - std::pow(beta2_, t));
   for (std::size_t i = 0; i < params_.size(); ++i) {
-    auto& p = params_[i];
-    const auto& grad = p.grad();
-    if (!grad.defined()) continue;
-    // Decay comes first, then the moments. The first bias correction stays outside atan2.
-    p.mul_(1.0 - lr * weight_decay_);
-    exp_avg_[i].lerp_(grad, 1.0 - beta1_);
-    exp_avg_sq_[i].mul_(beta2_).addcmul_(grad, grad, 1.0 - beta2_);
+    if (!decay_and_update_moments(i, lr, weight_decay_, beta1_, beta2_)) continue;
+    // The first bias correction stays outside atan2, the second inside it.
     auto denominator = exp_avg_sq_[i].sqrt() / bias_correction2_sqrt;
-    p.add_(torch::atan2(exp_avg_[i], denominator), -lr / bias_correction1);
+    params_[i].add_(torch::atan2(exp_avg_[i], denominator), -lr / bias_correction1);
   }
 }
 
@@ -94,14 +100,9 @@ void AdamW::step(double lr) {
   const double bias_correction1 = 1.0 - std::pow(beta1_, t);
   const double bias_correction2_sqrt = std::sqrt(1.0 - std::pow(beta2_, t));
   for (std::size_t i = 0; i < params_.size(); ++i) {
-    auto& p = params_[i];
-    const auto& grad = p.grad();
-    if (!grad.defined()) continue;
-    p.mul_(1.0 - lr * weight_decay_);
-    exp_avg_[i].lerp_(grad, 1.0 - beta1_);
-    exp_avg_sq_[i].mul_(beta2_).addcmul_(grad, grad, 1.0 - beta2_);
+    if (!decay_and_update_moments(i, lr, weight_decay_, beta1_, beta2_)) continue;
     auto denominator = (exp_avg_sq_[i].sqrt() / bias_correction2_sqrt).add_(eps_);
-    p.addcdiv_(exp_avg_[i], denominator, -lr / bias_correction1);
+    params_[i].addcdiv_(exp_avg_[i], denominator, -lr / bias_correction1);
   }
 }
 

@@ -1,6 +1,7 @@
 #include "trm/train/trainer.h"
 
 #include "trm/core/jsonl.h"
+#include "trm/core/logging.h"
 #include "trm/train/loss.h"
 
 #include <spdlog/spdlog.h>
@@ -81,6 +82,7 @@ void Trainer::reset_carry() {
 void Trainer::run(bool resume) {
   const auto& train = config_.train;
   std::filesystem::create_directories(train.out_dir);
+  core::add_log_file(train.out_dir + "/train.log");
   const std::string config_text = YAML::Dump(config_.to_yaml());
   core::write_file_atomic(train.out_dir + "/config.yaml", config_text + "\n");
   metrics_.open(train.out_dir + "/metrics.jsonl", std::ios::app);

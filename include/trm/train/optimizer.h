@@ -42,6 +42,10 @@ class Optimizer {
   void set_step_count(int64_t count) { step_count_ = count; }
 
  protected:
+  /// Applies the decoupled weight decay, then updates both moments of
+  /// parameter `index`. Returns false (and changes nothing) when it has no gradient.
+  bool decay_and_update_moments(std::size_t index, double lr, double weight_decay, double beta1, double beta2);
+
   std::vector<torch::Tensor> params_;
   std::vector<std::string> names_;
   std::vector<torch::Tensor> exp_avg_;     // m

@@ -145,10 +145,11 @@ std::string render_summary_lines(const Aggregate& overall) {
   out << "- fixed (schema-invalid base, schema-valid refined): " << overall.fixed << '\n';
   out << "- broken (schema-valid base, schema-invalid refined): " << overall.broken << '\n';
   out << "- acceptable fixed / broken: " << overall.acceptable_fixed << " / " << overall.acceptable_broken << '\n';
-  out << "- steps: mean " << format_double("%.2f", overall.mean_steps) << "; histogram (steps:records) "
-      << render_step_histogram(overall.step_histogram) << '\n';
+  out << "- steps: mean " << format_double("%.2f", overall.mean_steps) << " over the " << overall.stepped
+      << " records refined by the model; histogram (steps:records) " << render_step_histogram(overall.step_histogram)
+      << '\n';
   out << "- stop reasons: " << render_stop_reasons(overall.stop_reasons) << '\n';
-  out << "- time: " << format_double("%.1f", overall.ms_per_record) << " ms/record\n";
+  out << "- time: " << format_double("%.1f", overall.ms_per_record) << " ms/record (model time over all records)\n";
   return out.str();
 }
 

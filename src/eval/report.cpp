@@ -73,7 +73,10 @@ class AggregateBuilder {
 
     ++aggregate_.step_histogram[record.steps];
     ++aggregate_.stop_reasons[record.stop_reason];
-    steps_sum_ += record.steps;
+    if (record.steps > 0) {
+      steps_sum_ += record.steps;
+      ++stepped_;
+    }
     ms_sum_ += record.ms;
   }
 
@@ -83,8 +86,11 @@ class AggregateBuilder {
     result.refined = refined_.to_json();
     const int evaluated = result.evaluated();
     if (evaluated > 0) {
-      result.mean_steps = steps_sum_ / evaluated;
       result.ms_per_record = ms_sum_ / evaluated;
+    }
+    if (stepped_ > 0) {
+      result.mean_steps = steps_sum_ / stepped_;
+      result.stepped = stepped_;
     }
     return result;
   }
@@ -104,6 +110,7 @@ class AggregateBuilder {
   OutputTally base_;
   OutputTally refined_;
   double steps_sum_ = 0.0;
+  int stepped_ = 0;
   double ms_sum_ = 0.0;
 };
 
@@ -165,6 +172,7 @@ json Aggregate::to_json() const {
           {"acceptable_fixed", acceptable_fixed},
           {"acceptable_broken", acceptable_broken},
           {"mean_steps", mean_steps},
+          {"stepped", stepped},
           {"step_histogram", histogram},
           {"stop_reasons", stop_reasons},
           {"ms_per_record", ms_per_record}};

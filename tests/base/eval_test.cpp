@@ -313,5 +313,20 @@ TEST(EvalTest, MissingFileThrowsRuntimeError) {
   EXPECT_THROW(evaluate_file(testing::TempDir() + "eval_test_no_such_file.jsonl"), std::runtime_error);
 }
 
+TEST(EvalTest, MeanStepsSkipsPassedThroughRecords) {
+  json passed = weather_line(kParisCall, kParisCall);
+  passed["steps"] = 0;
+  passed["stop_reason"] = "not_fit";
+  passed["ms"] = 0.0;
+  json refined = weather_line(kParisCall, kParisCall);
+  refined["steps"] = 3;
+
+  const Report report = build_report({evaluate_record(passed), evaluate_record(refined)});
+  EXPECT_DOUBLE_EQ(report.overall.mean_steps, 3.0);
+  EXPECT_EQ(report.overall.stepped, 1);
+  EXPECT_DOUBLE_EQ(report.overall.ms_per_record, 5.0);
+  EXPECT_EQ(report.overall.step_histogram, (std::map<int, int>{{0, 1}, {3, 1}}));
+}
+
 }  // namespace
 }  // namespace trm::eval

@@ -95,7 +95,10 @@ struct Aggregate {
   int acceptable_fixed = 0;
   int acceptable_broken = 0;
   /// Mean refinement steps over records without error.
+  /// Mean refinement steps over the records with at least one step.
   double mean_steps = 0.0;
+  /// Records with at least one refinement step (the model ran on them).
+  int stepped = 0;
   /// Step count to number of records (records without error).
   std::map<int, int> step_histogram;
   /// Stop reason to number of records (records without error).

@@ -49,7 +49,7 @@ void run_refine(const RefineArgs& args) {
     }
     loaded = model::load_for_inference(args.checkpoint, device);
     spdlog::info("[refine] checkpoint {} (step {}, {} weights), {}", args.checkpoint, loaded->step,
-                 loaded->ema ? "EMA" : "raw", c10::str(*loaded->model));
+                 loaded->ema ? "EMA" : "raw", loaded->model->summary());
   }
 
   const auto summary = infer::refine_jsonl(options, loaded ? &*loaded : nullptr, device);

@@ -1,6 +1,7 @@
 #include "trm/model/trm.h"
 
 #include <cmath>
+#include <sstream>
 #include <stdexcept>
 
 namespace trm::model {
@@ -184,6 +185,12 @@ void TinyRecursiveModelImpl::pretty_print(std::ostream& stream) const {
          << ", mixer=" << config.mixer << ", heads=" << config.num_heads << ", n=" << config.latent_steps
          << ", T=" << config.cycles << ", N_sup=" << config.halt_max_steps << ", V=" << options.vocab_size()
          << ", S=" << config.puzzle_emb_len + options.seq_len() << ", dtype=" << config.forward_dtype << ")";
+}
+
+std::string TinyRecursiveModelImpl::summary() const {
+  std::ostringstream out;
+  pretty_print(out);
+  return out.str();
 }
 
 torch::Device parse_device(const std::string& name) {

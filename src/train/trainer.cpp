@@ -96,7 +96,7 @@ void Trainer::run(bool resume) {
     spdlog::info("[train] resumed from {} at step {}", last_path, step_);
   }
 
-  spdlog::info("[train] model {}", c10::str(*model_));
+  spdlog::info("[train] model {}", model_->summary());
   spdlog::info("[train] parameters {} (puzzle embedding excluded), config digest {}, threads {}, device {}",
                model_->num_dense_parameters(), config_digest(config_text), torch::get_num_threads(),
                device_.str());

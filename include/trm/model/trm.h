@@ -111,6 +111,8 @@ class TinyRecursiveModelImpl : public torch::nn::Cloneable<TinyRecursiveModelImp
   torch::Dtype forward_dtype() const;
 
   void pretty_print(std::ostream& stream) const override;
+  /// One-line summary (pretty_print without the submodule tree), for logs.
+  std::string summary() const;
 
   TinyRecursiveModelOptions options;
   torch::Tensor embed_tokens;  // [V, D] float32

@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 namespace trm::apps {
 namespace {
 
@@ -41,6 +43,12 @@ void run_refine(const RefineArgs& args) {
                  : args.lenient_only ? infer::RefineMode::kLenient
                                      : infer::RefineMode::kModel;
 
+  // Fail before loading the model when the output cannot be written.
+  const auto output_folder = std::filesystem::absolute(args.output).parent_path();
+  if (!std::filesystem::is_directory(output_folder)) {
+    throw std::invalid_argument("--output: folder '" + output_folder.string() + "' does not exist");
+  }
+
   const torch::Device device = model::parse_device(args.device);
   std::optional<model::LoadedModel> loaded;
   if (options.mode == infer::RefineMode::kModel) {
@@ -53,10 +61,17 @@ void run_refine(const RefineArgs& args) {
   }
 
   const auto summary = infer::refine_jsonl(options, loaded ? &*loaded : nullptr, device);
-  spdlog::info("[refine] {} lines -> {}: {} refined, {} not fit (passed through), {} errors; {} steps; {:.1f} ms, "
-               "{:.2f} ms/line",
-               summary.lines, args.output, summary.refined, summary.not_fit, summary.errors, summary.steps,
-               summary.wall_ms, summary.lines > 0 ? summary.wall_ms / summary.lines : 0.0);
+  const double ms_per_line = summary.lines > 0 ? summary.wall_ms / summary.lines : 0.0;
+  if (options.mode == infer::RefineMode::kModel) {
+    spdlog::info("[refine] {} lines -> {}: {} refined by the model, {} do not fit (passed through), {} errors; "
+                 "{} steps; {:.1f} ms, {:.2f} ms/line",
+                 summary.lines, args.output, summary.refined, summary.not_fit, summary.errors, summary.steps,
+                 summary.wall_ms, ms_per_line);
+  } else {
+    const char* what = options.mode == infer::RefineMode::kPassthrough ? "passed through" : "through the lenient parser";
+    spdlog::info("[refine] {} lines -> {}: {} {}, {} errors; {:.1f} ms, {:.2f} ms/line", summary.lines, args.output,
+                 summary.lines - summary.errors, what, summary.errors, summary.wall_ms, ms_per_line);
+  }
 }
 
 }  // namespace

@@ -20,6 +20,7 @@ struct TrainArgs {
   bool dump_config = false;
   int threads = -1;
   std::string device;
+  std::string log_level;
 };
 
 void run_train(const TrainArgs& args) {
@@ -27,8 +28,8 @@ void run_train(const TrainArgs& args) {
   if (args.threads >= 0) overrides.push_back("runtime.threads=" + std::to_string(args.threads));
   if (!args.device.empty()) overrides.push_back("runtime.device=" + args.device);
 
-  core::Config config = core::Config::load(args.config_path, overrides);
-  config.validate();
+  if (!args.log_level.empty()) overrides.push_back("runtime.log_level=" + args.log_level);
+  const core::Config config = core::Config::load(args.config_path, overrides);
   if (args.dump_config) {
     std::cout << YAML::Dump(config.to_yaml()) << std::endl;
     return;
@@ -52,6 +53,7 @@ void add_train_command(CLI::App& app) {
   command->add_flag("--dump-config", args->dump_config, "Print the effective config and exit.");
   command->add_option("--threads", args->threads, "Intra-op threads; overrides runtime.threads (0 = all cores).");
   command->add_option("--device", args->device, "Device; overrides runtime.device (cpu, cuda, cuda:N).");
+  command->add_option("--log-level", args->log_level, "trace, debug, info, warn or error; overrides runtime.log_level.");
   command->callback([args] { run_train(*args); });
 }
 

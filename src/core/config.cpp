@@ -1,6 +1,8 @@
 #include "trm/core/config.h"
 
+#include <cstdio>
 #include <sstream>
+#include <type_traits>
 #include <stdexcept>
 #include <thread>
 
@@ -50,10 +52,21 @@ Section read_section(YamlFields fields) {
   return section;
 }
 
+// Writes doubles with 15 significant digits, so 0.1 reads back as 0.1 instead
+// of yaml-cpp's round-trip form 0.10000000000000001.
 template <typename Section>
 YAML::Node write_section(Section section) {
   YAML::Node node(YAML::NodeType::Map);
-  section.visit([&](const char* key, auto& field) { node[key] = field; });
+  section.visit([&](const char* key, auto& field) {
+    using Field = std::decay_t<decltype(field)>;
+    if constexpr (std::is_floating_point_v<Field>) {
+      char text[32];
+      std::snprintf(text, sizeof(text), "%.15g", static_cast<double>(field));
+      node[key] = YAML::Load(text);
+    } else {
+      node[key] = field;
+    }
+  });
   return node;
 }
 
@@ -155,10 +168,13 @@ Config Config::load(const std::string& path, const std::vector<std::string>& ove
   }
   if (!root || root.IsNull()) root = YAML::Node(YAML::NodeType::Map);
   for (const auto& assignment : overrides) apply_override(root, assignment);
+  const std::string source = overrides.empty() ? path : path + " with --set overrides";
   try {
-    return from_yaml(root);
+    Config config = from_yaml(root);
+    config.validate();
+    return config;
   } catch (const std::invalid_argument& e) {
-    throw std::invalid_argument(path + ": " + e.what());
+    throw std::invalid_argument(source + ": " + e.what());
   }
 }
 

@@ -1,6 +1,8 @@
 #include "trm/core/jsonl.h"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <sstream>
 #include <stdexcept>
@@ -8,7 +10,7 @@
 namespace trm::core {
 
 JsonlReader::JsonlReader(const std::string& path) : path_(path), in_(path) {
-  if (!in_) throw std::runtime_error("cannot open '" + path + "' for reading");
+  if (!in_) throw std::runtime_error("cannot open '" + path + "' for reading: " + std::strerror(errno));
 }
 
 std::optional<JsonlLine> JsonlReader::next() {
@@ -38,7 +40,9 @@ std::vector<JsonlLine> read_jsonl(const std::string& path) {
 
 AtomicJsonlWriter::AtomicJsonlWriter(const std::string& path)
     : path_(path), tmp_path_(path + ".tmp"), out_(tmp_path_, std::ios::binary | std::ios::trunc) {
-  if (!out_) throw std::runtime_error("cannot open '" + tmp_path_ + "' for writing");
+  if (!out_) {
+    throw std::runtime_error("cannot write '" + path + "' (temporary file '" + tmp_path_ + "'): " + std::strerror(errno));
+  }
 }
 
 AtomicJsonlWriter::~AtomicJsonlWriter() {
@@ -66,7 +70,7 @@ void write_file_atomic(const std::string& path, const std::string& contents) {
   const std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot open '" + tmp + "' for writing");
+    if (!out) throw std::runtime_error("cannot write '" + path + "' (temporary file '" + tmp + "'): " + std::strerror(errno));
     out << contents;
     out.flush();
     if (!out) throw std::runtime_error("failed writing '" + tmp + "'");
@@ -78,7 +82,7 @@ void write_file_atomic(const std::string& path, const std::string& contents) {
 
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw std::runtime_error("cannot open '" + path + "' for reading");
+  if (!in) throw std::runtime_error("cannot open '" + path + "' for reading: " + std::strerror(errno));
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();

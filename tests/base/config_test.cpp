@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 #include <string>
 
 namespace {
@@ -126,6 +128,41 @@ TEST(ConfigTest, YamlRoundTripKeepsValues) {
 TEST(ConfigTest, ThreadsZeroMeansAllCores) {
   EXPECT_GE(trm::core::resolve_threads(0), 1);
   EXPECT_EQ(trm::core::resolve_threads(3), 3);
+}
+
+}  // namespace
+
+namespace {
+
+std::string load_error(const std::string& yaml_text, const std::vector<std::string>& overrides) {
+  const std::string path = testing::TempDir() + "config_test_load.yaml";
+  std::ofstream(path) << yaml_text;
+  try {
+    Config::load(path, overrides);
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(ConfigTest, LoadErrorNamesFileAndKey) {
+  const auto message = load_error("model: {cycles: 0}\n", {});
+  EXPECT_NE(message.find("config_test_load.yaml: model.cycles: must be >= 1, got 0"), std::string::npos) << message;
+}
+
+TEST(ConfigTest, LoadErrorMentionsOverrides) {
+  const auto message = load_error("model: {cycles: 2}\n", {"model.cycle=3"});
+  EXPECT_NE(message.find("with --set overrides: model.cycle: unknown key"), std::string::npos) << message;
+}
+
+TEST(ConfigTest, EffectiveConfigPrintsShortDoubles) {
+  Config config;
+  config.train.weight_decay = 0.1;
+  config.train.lr = 3e-4;
+  const std::string text = YAML::Dump(config.to_yaml());
+  EXPECT_NE(text.find("weight_decay: 0.1\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("lr: 0.0003\n"), std::string::npos) << text;
+  EXPECT_DOUBLE_EQ(Config::from_yaml(YAML::Load(text)).train.lr, 3e-4);
 }
 
 }  // namespace

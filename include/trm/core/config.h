@@ -231,7 +231,8 @@ struct Config {
 
   /// Reads a YAML document and rejects unknown keys.
   static Config from_yaml(const YAML::Node& root);
-  /// Reads a file and applies `key=value` overrides (values are YAML scalars or flow collections).
+  /// Reads a file, applies `key=value` overrides (values are YAML scalars or
+  /// flow collections) and validates. Errors start with the file name.
   static Config load(const std::string& path, const std::vector<std::string>& overrides = {});
   /// Checks every section. Throws std::invalid_argument naming key, rule and value.
   void validate() const;

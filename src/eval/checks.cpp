@@ -3,7 +3,7 @@
 
 #include "trm/core/jsonl.h"
 #include "trm/eval/report.h"
-#include "trm/tasks/function_call/bfcl_match.h"
+#include "trm/tasks/function_call/answer_match.h"
 #include "trm/tasks/function_call/parse.h"
 #include "trm/tasks/function_call/record.h"
 

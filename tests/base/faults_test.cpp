@@ -1,6 +1,6 @@
 #include "trm/tasks/function_call/faults.h"
 
-#include "trm/tasks/function_call/bfcl_match.h"
+#include "trm/tasks/function_call/answer_match.h"
 #include "trm/tasks/function_call/schema.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "trm/tasks/function_call/bfcl_match.h"
+#include "trm/tasks/function_call/answer_match.h"
 
 #include <vector>
 

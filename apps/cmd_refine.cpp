@@ -49,6 +49,10 @@ void run_refine(const RefineArgs& args) {
     throw std::invalid_argument("--output: folder '" + output_folder.string() + "' does not exist");
   }
 
+  if (options.mode != infer::RefineMode::kModel && !args.checkpoint.empty()) {
+    spdlog::warn("[refine] --checkpoint {} is not used with --passthrough or --lenient-only", args.checkpoint);
+  }
+
   const torch::Device device = model::parse_device(args.device);
   std::optional<model::LoadedModel> loaded;
   if (options.mode == infer::RefineMode::kModel) {

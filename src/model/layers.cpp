@@ -137,7 +137,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x,
   k = k.transpose(1, 2);
   v = v.transpose(1, 2);
   auto scores = torch::matmul(q, k.transpose(-2, -1));  // [B, H, S, S]
-  auto weights = torch::softmax(scores, -1);              // accumulates in float32 for bfloat16 input
+  auto weights = torch::softmax(scores, -1);              // in the forward dtype
   auto attended = torch::matmul(weights, v);              // [B, H, S, K]
 
   // 4. merge heads: [B, S, D]

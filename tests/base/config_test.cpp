@@ -134,8 +134,10 @@ TEST(ConfigTest, ThreadsZeroMeansAllCores) {
 
 namespace {
 
+// CTest may run tests in parallel processes, so each test writes its own file.
 std::string load_error(const std::string& yaml_text, const std::vector<std::string>& overrides) {
-  const std::string path = testing::TempDir() + "config_test_load.yaml";
+  const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  const std::string path = testing::TempDir() + "config_test_" + name + ".yaml";
   std::ofstream(path) << yaml_text;
   try {
     Config::load(path, overrides);
@@ -147,7 +149,7 @@ std::string load_error(const std::string& yaml_text, const std::vector<std::stri
 
 TEST(ConfigTest, LoadErrorNamesFileAndKey) {
   const auto message = load_error("model: {cycles: 0}\n", {});
-  EXPECT_NE(message.find("config_test_load.yaml: model.cycles: must be >= 1, got 0"), std::string::npos) << message;
+  EXPECT_NE(message.find("config_test_LoadErrorNamesFileAndKey.yaml: model.cycles: must be >= 1, got 0"), std::string::npos) << message;
 }
 
 TEST(ConfigTest, LoadErrorMentionsOverrides) {

@@ -72,9 +72,10 @@ void run_refine(const RefineArgs& args) {
                  summary.lines, args.output, summary.refined, summary.not_fit, summary.errors, summary.steps,
                  summary.wall_ms, ms_per_line);
   } else {
-    const char* what = options.mode == infer::RefineMode::kPassthrough ? "passed through" : "through the lenient parser";
+    const char* mode_description =
+        options.mode == infer::RefineMode::kPassthrough ? "passed through" : "through the lenient parser";
     spdlog::info("[refine] {} lines -> {}: {} {}, {} errors; {:.1f} ms, {:.2f} ms/line", summary.lines, args.output,
-                 summary.lines - summary.errors, what, summary.errors, summary.wall_ms, ms_per_line);
+                 summary.lines - summary.errors, mode_description, summary.errors, summary.wall_ms, ms_per_line);
   }
 }
 

@@ -205,7 +205,7 @@ void Trainer::update_halting(const torch::Tensor& q_halt) {
     steps[slot] += 1;
     bool halt = steps[slot] >= max_steps || q_values[slot] > 0.0f;
     // Exploration: some slots must run a random minimum number of steps, so
-    // the halting head also sees the value of continuing.
+    // the halting head also gets examples where continuing pays off.
     const bool explore = uniform(rng_) < exploration;
     const int min_steps = min_steps_draw(rng_);
     if (explore && max_steps > 1) halt = halt && steps[slot] >= min_steps;
@@ -242,11 +242,10 @@ StepStats Trainer::train_step() {
   stats.step = step_;
   stats.lr = learning_rate(config_.train, step_);
   optimizer_->step(stats.lr);
-  core::TrainConfig puzzle_schedule = config_.train;
-  puzzle_schedule.lr = config_.train.puzzle_emb_lr;
   if (config_.train.puzzle_emb_lr > 0) {
-    sign_sgd_rows(model_->puzzle_emb, puzzle_ids, learning_rate(puzzle_schedule, step_),
-                  config_.train.puzzle_emb_weight_decay);
+    // Both optimizers follow the same schedule, scaled to their own base rate.
+    const double puzzle_lr = stats.lr * config_.train.puzzle_emb_lr / config_.train.lr;
+    sign_sgd_rows(model_->puzzle_emb, puzzle_ids, puzzle_lr, config_.train.puzzle_emb_weight_decay);
   }
   if (ema_) ema_->update(model_->dense_parameters());
 

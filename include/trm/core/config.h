@@ -31,7 +31,7 @@ struct ModelConfig {
   double rope_theta = 10000.0;
   /// Epsilon of the weightless RMSNorm.
   double rms_norm_eps = 1e-5;
-  /// Prefix positions prepended to the sequence; position 0 holds the puzzle
+  /// Prefix positions prepended to the sequence; position 0 contains the puzzle
   /// embedding and feeds the halting head.
   int puzzle_emb_len = 16;
   /// Rows of the puzzle-embedding table (1 = one vector shared by all examples).
@@ -201,7 +201,7 @@ struct TrainConfig {
   void validate() const;
 };
 
-/// Where and how to compute (YAML section `runtime`).
+/// Device, threads and log level (YAML section `runtime`).
 struct RuntimeConfig {
   /// Intra-op threads (0 = all cores).
   int threads = 0;

@@ -16,7 +16,7 @@ struct JsonlLine {
   /// 1-based line number in the file.
   std::size_t line = 0;
   std::optional<nlohmann::json> value;
-  /// Why the line could not be parsed, e.g. `invalid JSON at byte 17: ...`.
+  /// Parse error of the line, e.g. `invalid JSON at byte 17: ...`.
   std::string error;
 };
 

@@ -10,7 +10,7 @@
 
 namespace trm::infer {
 
-/// How refined outputs are produced.
+/// Source of the refined outputs.
 enum class RefineMode {
   /// The trained model.
   kModel,

@@ -51,7 +51,7 @@ struct StepOutput {
   torch::Tensor q_continue;
 };
 
-/// Which update the network just ran, for observers in tests and traces.
+/// Kind of update the network just ran, reported to observers in tests and traces.
 enum class UpdateKind { kLatent, kAnswer };
 
 // ==== ReasoningNet ====

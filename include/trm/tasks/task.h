@@ -22,7 +22,7 @@ struct Example {
   int32_t puzzle_id = 0;
 };
 
-/// A task as the trainer sees it.
+/// A task behind the trainer, the refiner and evaluation.
 class Task {
  public:
   virtual ~Task() = default;

@@ -3,8 +3,8 @@
 // slot-based halting carry.
 //
 // The batch is B slots. Every optimizer step runs one supervision step for
-// every slot; a slot that halted takes a fresh training example first, the
-// others continue from their carried (y, z). A slot halts when it reached
+// every slot. A slot that halted takes a fresh training example first, and
+// the others continue from their carried (y, z). A slot halts when it reached
 // N_sup steps or its halting logit is > 0 (subject to random minimum step
 // counts for exploration).
 

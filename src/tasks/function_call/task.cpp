@@ -101,15 +101,15 @@ EncodedRecord FunctionCallCodec::encode(const Record& record, const std::string&
   example.inputs[position++] = ByteTokens::kSep;
   for (unsigned char c : record.query) example.inputs[position++] = ByteTokens::encode(c);
 
-  // 2. output region input: the base output as the model sees it
-  const std::string shown = model_input_text(base_output, lenient_input_);
-  if (shown.size() > static_cast<std::size_t>(output_len_)) {
-    encoded.not_fit_reason = "base output is " + std::to_string(shown.size()) +
+  // 2. output region input: the base output as the model reads it
+  const std::string model_text = model_input_text(base_output, lenient_input_);
+  if (model_text.size() > static_cast<std::size_t>(output_len_)) {
+    encoded.not_fit_reason = "base output is " + std::to_string(model_text.size()) +
                              " tokens, limit task.output_len=" + std::to_string(output_len_);
     return encoded;
   }
   position = context_len_;
-  for (unsigned char c : shown) example.inputs[position++] = ByteTokens::encode(c);
+  for (unsigned char c : model_text) example.inputs[position++] = ByteTokens::encode(c);
 
   // 3. labels: canonical gold and one EOS
   if (record.gold) {
@@ -197,7 +197,7 @@ FunctionCallTask::FunctionCallTask(const core::TaskConfig& task, const core::Dat
   }
   if (train_.empty()) throw std::invalid_argument("data.train: no training record with gold fits the task layout");
 
-  // 2. dev examples: fixed simulated faults, so every evaluation sees the same inputs
+  // 2. dev examples: fixed simulated faults, so every evaluation uses the same inputs
   auto dev_records = load_records(data.dev, data.dev_split);
   if (simulate_faults_) dev_records = corrupt_records(std::move(dev_records), faults_, data.dev_fault_seed);
   for (const auto& record : dev_records) {

@@ -81,10 +81,10 @@ std::vector<Record> load_records(const std::vector<std::string>& sources, const 
 /// generator seeded with `seed`; fills `base_output` and `faults`.
 std::vector<Record> corrupt_records(std::vector<Record> records, const FaultModel& faults, std::uint64_t seed);
 
-/// The task as the trainer sees it.
+/// The function-call task behind the Task interface.
 class FunctionCallTask : public Task {
  public:
-  /// Loads training and dev records as `data` says. Training records need gold.
+  /// Loads training and dev records from the sources in `data`. Training records need gold.
   FunctionCallTask(const core::TaskConfig& task, const core::DataConfig& data);
 
   std::string name() const override { return "function_call"; }

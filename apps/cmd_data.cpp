@@ -6,6 +6,7 @@
 #include "trm/tasks/function_call/faults.h"
 #include "trm/tasks/function_call/generator.h"
 #include "trm/tasks/function_call/task.h"
+#include "trm/tasks/sudoku/task.h"
 
 #include <spdlog/spdlog.h>
 
@@ -28,6 +29,13 @@ struct SelectArgs {
   std::string input;
   std::string output;
   std::string split;
+};
+
+struct SudokuArgs {
+  std::string out_dir;
+  int train_puzzles = tasks::sudoku::SudokuConfig{}.train_puzzles;
+  int test_puzzles = tasks::sudoku::SudokuConfig{}.dev_puzzles;
+  tasks::sudoku::SudokuConfig config;
 };
 
 struct CorruptArgs {
@@ -60,6 +68,38 @@ void run_generate(const GenerateArgs& args) {
     writer->commit();
     spdlog::info("[data] wrote {} {} records to {}/{}.jsonl", counts[split], split, args.out_dir, split);
   }
+}
+
+void write_sudoku_split(const std::vector<tasks::sudoku::SudokuRecord>& records, const std::string& path) {
+  core::AtomicJsonlWriter writer(path);
+  int64_t givens = 0;
+  std::vector<int64_t> backtracks;
+  for (const auto& record : records) {
+    writer.write(nlohmann::json::parse(tasks::sudoku::record_to_json_line(record)));
+    givens += tasks::sudoku::count_givens(record.puzzle);
+    backtracks.push_back(record.backtracks);
+  }
+  writer.commit();
+  std::sort(backtracks.begin(), backtracks.end());
+  const auto percentile = [&](double p) { return backtracks[static_cast<std::size_t>(p * (backtracks.size() - 1))]; };
+  spdlog::info("[data] wrote {} puzzles to {}: mean givens {:.1f}, plain-solver dead ends median {}, p90 {}, max {}",
+               records.size(), path, static_cast<double>(givens) / records.size(), percentile(0.5), percentile(0.9),
+               backtracks.back());
+}
+
+void run_sudoku(SudokuArgs args) {
+  init_runtime("info", 1);
+  args.config.train_puzzles = args.train_puzzles;
+  args.config.dev_puzzles = args.test_puzzles;
+  args.config.validate("sudoku");
+  std::filesystem::create_directories(args.out_dir);
+  const auto options = args.config.generator_options();
+  // The same streams as `data.train: [default]` and `data.dev: [default]` of the Sudoku task.
+  const auto train = tasks::sudoku::generate_records(args.config.train_puzzles, options, args.config.seed, "train");
+  write_sudoku_split(train, args.out_dir + "/train.jsonl");
+  const auto test = tasks::sudoku::generate_records(args.config.dev_puzzles, options,
+                                                    tasks::sudoku::dev_stream_seed(args.config.seed), "dev", train);
+  write_sudoku_split(test, args.out_dir + "/test.jsonl");
 }
 
 // Reads the fault-model settings from a YAML file: either a top-level
@@ -132,7 +172,7 @@ void run_select(const SelectArgs& args) {
 }  // namespace
 
 void add_data_command(CLI::App& app) {
-  auto* command = app.add_subcommand("data", "Make function-call data: the default set, simulated base-output faults.");
+  auto* command = app.add_subcommand("data", "Make data: the default function-call set, simulated base-output faults, Sudoku puzzles.");
   command->require_subcommand(1);
 
   auto generate = std::make_shared<GenerateArgs>();
@@ -150,6 +190,21 @@ void add_data_command(CLI::App& app) {
   select_command->add_option("--output", select->output, "Output JSONL.")->required();
   select_command->add_option("--split", select->split, "Keep only records of this split (default: all).");
   select_command->callback([select] { run_select(*select); });
+
+  auto sudoku = std::make_shared<SudokuArgs>();
+  auto* sudoku_command = command->add_subcommand(
+      "sudoku", "Generate 9x9 Sudoku puzzles with unique solutions (train.jsonl and test.jsonl).");
+  sudoku_command->add_option("--out-dir", sudoku->out_dir, "Folder for train.jsonl and test.jsonl.")->required();
+  sudoku_command->add_option("--train", sudoku->train_puzzles, "Training puzzles (default 1000).");
+  sudoku_command->add_option("--test", sudoku->test_puzzles, "Test puzzles, disjoint from training (default 1000).");
+  sudoku_command->add_option("--min-givens", sudoku->config.min_givens, "Fewest givens (default 30).");
+  sudoku_command->add_option("--max-givens", sudoku->config.max_givens, "Most givens (default 36).");
+  sudoku_command->add_option("--min-backtracks", sudoku->config.min_backtracks,
+                             "Fewest plain-solver dead ends (default 0).");
+  sudoku_command->add_option("--max-backtracks", sudoku->config.max_backtracks,
+                             "Most plain-solver dead ends (default -1: no bound).");
+  sudoku_command->add_option("--seed", sudoku->config.seed, "Generator seed (default 7, as task.sudoku.seed).");
+  sudoku_command->callback([sudoku] { run_sudoku(*sudoku); });
 
   auto corrupt = std::make_shared<CorruptArgs>();
   auto* corrupt_command =

@@ -93,7 +93,7 @@ void ModelConfig::validate() const {
   require_positive("model.rms_norm_eps", rms_norm_eps);
   require_at_least("model.puzzle_emb_len", puzzle_emb_len, 1);
   require_at_least("model.num_puzzle_ids", num_puzzle_ids, 1);
-  require_at_least("model.latent_steps", latent_steps, 1);
+  require_at_least("model.latent_steps", latent_steps, 0);
   require_at_least("model.cycles", cycles, 1);
   require_at_least("model.halt_max_steps", halt_max_steps, 1);
   require_unit_interval("model.halt_exploration_prob", halt_exploration_prob);
@@ -102,10 +102,11 @@ void ModelConfig::validate() const {
 }
 
 void TaskConfig::validate() const {
-  require_one_of("task.name", name, {"function_call"});
+  require_one_of("task.name", name, {"function_call", "sudoku"});
   require_at_least("task.context_len", context_len, 8);
   require_at_least("task.output_len", output_len, 8);
   if (faults && !faults.IsNull() && !faults.IsMap()) reject("task.faults", "must be a mapping", YAML::Dump(faults));
+  if (sudoku && !sudoku.IsNull() && !sudoku.IsMap()) reject("task.sudoku", "must be a mapping", YAML::Dump(sudoku));
 }
 
 void DataConfig::validate() const {

@@ -1,5 +1,7 @@
 #include "trm/core/jsonl.h"
 
+#include <glob.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -86,6 +88,18 @@ std::string read_file(const std::string& path) {
   std::ostringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
+}
+
+std::vector<std::string> expand_pattern(const std::string& pattern) {
+  glob_t matches{};
+  const int status = ::glob(pattern.c_str(), 0, nullptr, &matches);
+  std::vector<std::string> paths;
+  if (status == 0) {
+    for (std::size_t i = 0; i < matches.gl_pathc; ++i) paths.emplace_back(matches.gl_pathv[i]);
+  }
+  globfree(&matches);
+  if (paths.empty()) throw std::runtime_error("data file or pattern '" + pattern + "' matches no file");
+  return paths;
 }
 
 }  // namespace trm::core

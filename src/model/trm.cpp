@@ -120,11 +120,13 @@ StepOutput TinyRecursiveModelImpl::supervision_step(const torch::Tensor& x, cons
 
   auto latent_update = [&] {
     z = net(z, y + x, rotary);
-    if (observer_) observer_(UpdateKind::kLatent);
+    if (observer_) observer_(UpdateKind::kLatent, z);
   };
+  // With n = 0 (direct prediction) the answer update is the only call and takes x too.
+  const bool direct = config.latent_steps == 0;
   auto answer_update = [&] {
-    y = net(y, z, rotary);
-    if (observer_) observer_(UpdateKind::kAnswer);
+    y = net(y, direct ? z + x : z, rotary);
+    if (observer_) observer_(UpdateKind::kAnswer, y);
   };
 
   // 1. T - 1 cycles without gradient: they only improve the starting point

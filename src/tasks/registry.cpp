@@ -1,6 +1,7 @@
 #include "trm/tasks/registry.h"
 
 #include "trm/tasks/function_call/task.h"
+#include "trm/tasks/sudoku/task.h"
 
 #include <stdexcept>
 
@@ -10,7 +11,8 @@ std::unique_ptr<Task> make_task(const core::Config& config) {
   if (config.task.name == "function_call") {
     return std::make_unique<function_call::FunctionCallTask>(config.task, config.data);
   }
-  throw std::invalid_argument("task.name: must be one of function_call, got '" + config.task.name + "'");
+  if (config.task.name == "sudoku") return std::make_unique<sudoku::SudokuTask>(config.task, config.data);
+  throw std::invalid_argument("task.name: must be one of function_call, sudoku, got '" + config.task.name + "'");
 }
 
 }  // namespace trm::tasks

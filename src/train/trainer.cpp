@@ -146,10 +146,10 @@ void Trainer::run(bool resume) {
       spdlog::info("[eval] step {} | dev exact {:.4f} | token {:.4f} | exact with halting {:.4f} at {:.2f} steps | {}",
                    step_, eval.exact_accuracy, eval.token_accuracy, eval.exact_with_halting,
                    eval.mean_halting_steps, verdict);
-      write_metrics({{"kind", "eval"}, {"step", step_}, {"examples", eval.examples},
-                     {"exact_accuracy", eval.exact_accuracy}, {"token_accuracy", eval.token_accuracy},
-                     {"exact_by_step", eval.exact_by_step}, {"exact_with_halting", eval.exact_with_halting},
-                     {"mean_halting_steps", eval.mean_halting_steps}});
+      auto record = eval.to_json();
+      record["kind"] = "eval";
+      record["step"] = step_;
+      write_metrics(record);
       save_checkpoint(last_path, "last");
       evaluated_at_end = true;
     } else if (train.checkpoint_every > 0 && step_ % train.checkpoint_every == 0) {
@@ -282,61 +282,9 @@ model::TinyRecursiveModel Trainer::evaluation_model() {
 }
 
 EvalStats Trainer::evaluate() {
-  const auto& examples = task_.dev_examples();
-  const int max_steps = config_.model.halt_max_steps;
-  EvalStats stats;
-  stats.exact_by_step.assign(max_steps, 0.0);
-  if (examples.empty()) return stats;
-
   auto evaluation = evaluation_model();
-  torch::NoGradGuard no_grad;
-  double token_sum = 0.0;
-  double halting_correct = 0.0;
-  double halting_steps = 0.0;
-  const std::size_t batch = static_cast<std::size_t>(config_.train.batch_size);
-
-  for (std::size_t begin = 0; begin < examples.size(); begin += batch) {
-    const std::size_t end = std::min(examples.size(), begin + batch);
-    auto tensors = model::stack_examples(examples, begin, end);
-    auto inputs = tensors.inputs.to(device_);
-    auto labels = tensors.labels.to(device_);
-    auto ids = tensors.puzzle_ids.to(device_);
-    const int64_t rows = inputs.size(0);
-
-    auto x = evaluation->input_embedding(inputs, ids);
-    auto state = evaluation->initial_state(x);
-    auto stopped = torch::zeros({rows}, torch::kBool).to(device_);
-    auto valid = labels != tasks::kIgnoreLabel;
-
-    // Every example runs all N_sup steps, and the step where the halting head would stop is only recorded.
-    for (int k = 0; k < max_steps; ++k) {
-      auto out = evaluation->supervision_step(x, state);
-      state = out.state;
-      auto correct = (out.logits.argmax(-1) == labels) & valid;
-      auto seq_correct = correct.sum(-1) == valid.sum(-1);
-      stats.exact_by_step[k] += seq_correct.sum().item<double>();
-
-      auto stop_now = (~stopped) & ((out.q_halt > 0) | (k + 1 == max_steps));
-      halting_correct += (stop_now & seq_correct).sum().item<double>();
-      halting_steps += stop_now.sum().item<double>() * (k + 1);
-      stopped = stopped | stop_now;
-
-      if (k + 1 == max_steps) {
-        token_sum += (correct.sum(-1).to(torch::kFloat64) / valid.sum(-1).clamp_min(1).to(torch::kFloat64))
-                         .sum()
-                         .item<double>();
-      }
-    }
-  }
-
-  const auto n = static_cast<double>(examples.size());
-  stats.examples = static_cast<int64_t>(examples.size());
-  for (auto& value : stats.exact_by_step) value /= n;
-  stats.exact_accuracy = stats.exact_by_step.back();
-  stats.token_accuracy = token_sum / n;
-  stats.exact_with_halting = halting_correct / n;
-  stats.mean_halting_steps = halting_steps / n;
-  return stats;
+  return evaluate_examples(evaluation, task_.dev_examples(), config_.train.batch_size, config_.model.halt_max_steps,
+                           device_);
 }
 
 // ==== Trainer: checkpointing ====

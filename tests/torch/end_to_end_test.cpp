@@ -123,6 +123,40 @@ TEST_F(EndToEndTest, RefineWithoutCheckpointFails) {
   EXPECT_FALSE(fs::exists(dir_ + "/nock/out.jsonl"));
 }
 
+// Both shipped Sudoku configs train from the CLI (shrunk to seconds), and
+// `trm test` reports the accuracy curves of the checkpoint.
+class SudokuCliTest : public EndToEndTest, public ::testing::WithParamInterface<std::string> {};
+
+TEST_P(SudokuCliTest, ShippedConfigTrainsAndTests) {
+  ASSERT_EQ(run(trm_ + " data sudoku --out-dir " + dir_ + "/sudoku --train 16 --test 6"), 0);
+  const std::string shrink =
+      " --set model.hidden_size=16 --set model.latent_steps=1 --set model.cycles=2 --set model.halt_max_steps=3"
+      " --set train.batch_size=4 --set train.max_steps=3 --set train.lr_warmup_steps=1 --set train.eval_every=0"
+      " --set runtime.threads=1 --set data.train=[" + dir_ + "/sudoku/train.jsonl] --set data.dev=[" + dir_ +
+      "/sudoku/test.jsonl] --set train.out_dir=" + dir_ + "/run";
+  const std::string config = std::string(TRM_SOURCE_DIR) + "/configs/sudoku_" + GetParam() + ".yaml";
+  ASSERT_EQ(run(trm_ + " train --config " + config + shrink), 0);
+  ASSERT_EQ(run(trm_ + " test --checkpoint " + dir_ + "/run/last.safetensors --threads 1 --report " + dir_ +
+                "/test.json"),
+            0);
+  std::ifstream report_file(dir_ + "/test.json");
+  const auto report = nlohmann::json::parse(report_file);
+  EXPECT_EQ(report["task"], "sudoku");
+  EXPECT_EQ(report["examples"], 6);
+  for (const char* curve : {"exact_by_step", "token_by_step", "exact_with_halting_by_step"}) {
+    ASSERT_EQ(report[curve].size(), 3u) << curve;
+    for (const auto& value : report[curve]) {
+      EXPECT_GE(value.get<double>(), 0.0);
+      EXPECT_LE(value.get<double>(), 1.0);
+    }
+  }
+  // Given cells are easy to copy: some tokens must be right even after three steps.
+  EXPECT_GT(report["token_accuracy"].get<double>(), 0.0);
+  EXPECT_EQ(report["exact_accuracy"], report["exact_by_step"][2]);
+}
+
+INSTANTIATE_TEST_SUITE_P(Configs, SudokuCliTest, ::testing::Values("mlp", "att"));
+
 TEST_F(EndToEndTest, BadConfigKeyFailsWithPath) {
   std::ofstream(dir_ + "/bad.yaml") << "train:\n  learning_rate: 0.1\n";
   const std::string log = dir_ + "/bad.log";

@@ -47,7 +47,7 @@ TEST_F(ModelTest, ForwardShapes) {
 TEST_F(ModelTest, RecursionOrderAndGradScope) {
   TinyRecursiveModel model(TinyRecursiveModelOptions(tiny_config(), 11, 9));
   std::vector<std::pair<UpdateKind, bool>> calls;
-  model->set_update_observer([&](UpdateKind kind) { calls.emplace_back(kind, torch::GradMode::is_enabled()); });
+  model->set_update_observer([&](UpdateKind kind, const torch::Tensor&) { calls.emplace_back(kind, torch::GradMode::is_enabled()); });
   auto tokens = torch::randint(0, 11, {2, 9}, torch::kLong);
   model->forward(tokens, torch::zeros({2}, torch::kLong), start_state(model, tokens));
 

@@ -36,7 +36,8 @@ struct ModelConfig {
   int puzzle_emb_len = 16;
   /// Rows of the puzzle-embedding table (1 = one vector shared by all examples).
   int num_puzzle_ids = 1;
-  /// n: latent updates per cycle.
+  /// n: latent updates per cycle. 0 turns the model into direct prediction:
+  /// each cycle is one call y = f(y + z + x) (an ablation, not the reference).
   int latent_steps = 6;
   /// T: cycles per supervision step. Only the last one carries gradient.
   int cycles = 3;
@@ -77,7 +78,7 @@ struct ModelConfig {
 
 /// Task layout (YAML section `task`).
 struct TaskConfig {
-  /// Task name: `function_call`.
+  /// Task name: `function_call` or `sudoku`.
   std::string name = "function_call";
   /// Tokens of the context region (tool signatures and query).
   int context_len = 512;
@@ -86,8 +87,10 @@ struct TaskConfig {
   /// Feed the model the lenient parser's canonical rendering of the base
   /// output when it can read one, instead of the raw text.
   bool lenient_input = true;
-  /// Fault-model section, kept as YAML and read by the task (`faults`).
+  /// Fault-model section, kept as YAML and read by the function-call task (`faults`).
   YAML::Node faults;
+  /// Sudoku settings, kept as YAML and read by the Sudoku task (`sudoku`).
+  YAML::Node sudoku;
 
   /// Calls `visitor(key, field)` for every field, in YAML order.
   template <typename Visitor>
@@ -97,6 +100,7 @@ struct TaskConfig {
     visitor("output_len", output_len);
     visitor("lenient_input", lenient_input);
     visitor("faults", faults);
+    visitor("sudoku", sudoku);
   }
   /// Throws std::invalid_argument naming the key, the rule and the value.
   void validate() const;

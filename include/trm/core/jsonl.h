@@ -66,4 +66,8 @@ void write_file_atomic(const std::string& path, const std::string& contents);
 /// Reads a whole file. Throws std::runtime_error naming the path when it cannot.
 std::string read_file(const std::string& path);
 
+/// The files a path or glob pattern names, sorted. Throws std::runtime_error
+/// when nothing matches.
+std::vector<std::string> expand_pattern(const std::string& pattern);
+
 }  // namespace trm::core

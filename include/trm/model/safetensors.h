@@ -2,8 +2,8 @@
 // Reading and writing tensors in the safetensors format (an 8-byte
 // little-endian header length, a JSON header with dtype, shape and byte
 // offsets per tensor plus an optional `__metadata__` string map, then the raw
-// little-endian data). Python reads these files with
-// `safetensors.torch.load_file`.
+// little-endian data). From Python, scripts/safetensors_io.py reads and
+// writes them with torch alone.
 
 #include <torch/torch.h>
 

@@ -104,8 +104,10 @@ class TinyRecursiveModelImpl : public torch::nn::Cloneable<TinyRecursiveModelImp
   /// Element count of dense_parameters() (the count the TRM paper reports).
   int64_t num_dense_parameters();
 
-  /// Observer called after each net call with the update kind (null disables it).
-  void set_update_observer(std::function<void(UpdateKind)> observer) { observer_ = std::move(observer); }
+  /// Observer called after each net call with the update kind and the new
+  /// y or z ([B, S, D]); null disables it.
+  using UpdateObserver = std::function<void(UpdateKind, const torch::Tensor&)>;
+  void set_update_observer(UpdateObserver observer) { observer_ = std::move(observer); }
 
   /// The dtype of the forward pass.
   torch::Dtype forward_dtype() const;
@@ -127,7 +129,7 @@ class TinyRecursiveModelImpl : public torch::nn::Cloneable<TinyRecursiveModelImp
   std::optional<std::pair<torch::Tensor, torch::Tensor>> rotary_tables(const torch::Device& device);
 
   RotaryEmbedding rotary_{1, 1.0};
-  std::function<void(UpdateKind)> observer_;
+  UpdateObserver observer_;
 };
 TORCH_MODULE(TinyRecursiveModel);
 

@@ -13,6 +13,7 @@
 #include "trm/model/checkpoint.h"
 #include "trm/model/trm.h"
 #include "trm/tasks/task.h"
+#include "trm/train/evaluation.h"
 #include "trm/train/optimizer.h"
 
 #include <nlohmann/json.hpp>
@@ -42,19 +43,6 @@ struct StepStats {
   double mean_steps = 0.0;
   /// Agreement of (q_halt >= 0) with "sequence right", over halted slots.
   double q_halt_accuracy = 0.0;
-};
-
-/// Dev-set result with the evaluation weights.
-struct EvalStats {
-  int64_t examples = 0;
-  /// Exact accuracy after all N_sup steps (the reference's protocol).
-  double exact_accuracy = 0.0;
-  double token_accuracy = 0.0;
-  /// Exact accuracy after step k, k = 1..N_sup.
-  std::vector<double> exact_by_step;
-  /// Exact accuracy when each example stops at its first q_halt > 0 (or N_sup).
-  double exact_with_halting = 0.0;
-  double mean_halting_steps = 0.0;
 };
 
 /// Runs one training job.

@@ -6,8 +6,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <glob.h>
-
 #include <stdexcept>
 
 namespace trm::tasks::function_call {
@@ -34,18 +32,6 @@ std::string type_signature(const json& schema) {
     type += "{" + values + "}";
   }
   return type;
-}
-
-std::vector<std::string> expand_pattern(const std::string& pattern) {
-  glob_t matches{};
-  const int status = ::glob(pattern.c_str(), 0, nullptr, &matches);
-  std::vector<std::string> paths;
-  if (status == 0) {
-    for (std::size_t i = 0; i < matches.gl_pathc; ++i) paths.emplace_back(matches.gl_pathv[i]);
-  }
-  globfree(&matches);
-  if (paths.empty()) throw std::runtime_error("data file or pattern '" + pattern + "' matches no file");
-  return paths;
 }
 
 }  // namespace
@@ -150,7 +136,7 @@ std::vector<Record> load_records(const std::vector<std::string>& sources, const 
       for (auto& record : generate_default_records(GeneratorOptions{})) keep(std::move(record));
       continue;
     }
-    for (const auto& path : expand_pattern(source)) {
+    for (const auto& path : core::expand_pattern(source)) {
       core::JsonlReader reader(path);
       while (auto line = reader.next()) {
         const std::string where = path + ":" + std::to_string(line->line);

@@ -38,6 +38,8 @@ struct OutputTally {
   RateCount json_ok;
   RateCount shape_ok;
   RateCount schema_ok;
+  // Shape-ok outputs whose schema check skipped a keyword it does not check.
+  RateCount schema_not_checked;
   RateCount exact;
   RateCount acceptable;
 
@@ -45,6 +47,7 @@ struct OutputTally {
     json_ok.add(checks.json_ok);
     shape_ok.add(checks.shape_ok);
     schema_ok.add(checks.schema_ok);
+    if (checks.shape_ok) schema_not_checked.add(!checks.schema_not_checked.empty());
     if (checks.exact) exact.add(*checks.exact);
     if (checks.acceptable) acceptable.add(*checks.acceptable);
   }
@@ -53,6 +56,7 @@ struct OutputTally {
     return {{"json_ok", json_ok.to_json()},
             {"shape_ok", shape_ok.to_json()},
             {"schema_ok", schema_ok.to_json()},
+            {"schema_not_checked", schema_not_checked.to_json()},
             {"exact", exact.to_json()},
             {"acceptable", acceptable.to_json()}};
   }
@@ -132,7 +136,8 @@ json OutputChecks::to_json() const {
           {"schema_ok", schema_ok},
           {"exact", optional_to_json(exact)},
           {"acceptable", optional_to_json(acceptable)},
-          {"schema_issues", issues}};
+          {"schema_issues", issues},
+          {"schema_not_checked", schema_not_checked}};
 }
 
 json RecordEval::to_json() const {

@@ -53,8 +53,13 @@ TEST(ConfigTest, RejectsZeroCycles) {
   EXPECT_NE(message.find("model.cycles: must be >= 1, got 0"), std::string::npos) << message;
 }
 
-TEST(ConfigTest, RejectsZeroLatentSteps) {
-  EXPECT_NE(message_of("model: {latent_steps: 0}").find("model.latent_steps"), std::string::npos);
+TEST(ConfigTest, RejectsNegativeLatentSteps) {
+  const auto message = message_of("model: {latent_steps: -1}");
+  EXPECT_NE(message.find("model.latent_steps: must be >= 0, got -1"), std::string::npos) << message;
+}
+
+TEST(ConfigTest, AcceptsZeroLatentStepsForDirectPrediction) {
+  EXPECT_EQ(message_of("model: {latent_steps: 0, cycles: 1, halt_max_steps: 1}"), "");
 }
 
 TEST(ConfigTest, RejectsIndivisibleHeads) {

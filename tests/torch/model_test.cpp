@@ -47,7 +47,8 @@ TEST_F(ModelTest, ForwardShapes) {
 TEST_F(ModelTest, RecursionOrderAndGradScope) {
   TinyRecursiveModel model(TinyRecursiveModelOptions(tiny_config(), 11, 9));
   std::vector<std::pair<UpdateKind, bool>> calls;
-  model->set_update_observer([&](UpdateKind kind, const torch::Tensor&) { calls.emplace_back(kind, torch::GradMode::is_enabled()); });
+  model->set_update_observer(
+      [&](UpdateKind kind, const torch::Tensor&) { calls.emplace_back(kind, torch::GradMode::is_enabled()); });
   auto tokens = torch::randint(0, 11, {2, 9}, torch::kLong);
   model->forward(tokens, torch::zeros({2}, torch::kLong), start_state(model, tokens));
 
@@ -61,6 +62,27 @@ TEST_F(ModelTest, RecursionOrderAndGradScope) {
     EXPECT_EQ(calls[i].first, expected[i].first) << "call " << i;
     EXPECT_EQ(calls[i].second, expected[i].second) << "call " << i;
   }
+}
+
+TEST_F(ModelTest, DirectPredictionIsOneCallThatSeesInput) {
+  auto config = tiny_config();
+  config.latent_steps = 0;
+  config.cycles = 1;
+  config.halt_max_steps = 1;
+  TinyRecursiveModel model(TinyRecursiveModelOptions(config, 11, 9));
+  int calls = 0;
+  model->set_update_observer([&](UpdateKind kind, const torch::Tensor&) {
+    EXPECT_EQ(kind, UpdateKind::kAnswer);
+    ++calls;
+  });
+  auto tokens = torch::randint(0, 11, {2, 9}, torch::kLong);
+  auto other = (tokens + 1) % 11;
+  auto ids = torch::zeros({2}, torch::kLong);
+  auto out = model->forward(tokens, ids, start_state(model, tokens));
+  EXPECT_EQ(calls, 1);
+  auto out_other = model->forward(other, ids, start_state(model, other));
+  EXPECT_FALSE(torch::allclose(out.logits, out_other.logits));
+  EXPECT_TRUE(out.logits.requires_grad());
 }
 
 TEST_F(ModelTest, CarryIsDetached) {

@@ -36,6 +36,9 @@ struct OutputChecks {
   /// Schema issues found; empty when schema_ok or when the shape is not ok
   /// (the schema is only checked on a valid call list).
   std::vector<tasks::function_call::SchemaIssue> schema_issues;
+  /// Schema keywords that applied but were not checked (`$ref at calls[0].arguments.x`).
+  /// schema_ok is then true only as far as the check went.
+  std::vector<std::string> schema_not_checked;
 
   /// The checks as JSON (structure in docs/formats.md).
   json to_json() const;

@@ -12,7 +12,8 @@ namespace trm::tasks::function_call {
 /// One way a call list breaks the tool definitions.
 struct SchemaIssue {
   /// Machine-readable kind: `unknown_function`, `missing_required`,
-  /// `unknown_argument`, `wrong_type`, `not_in_enum`, `empty_call_list`.
+  /// `unknown_argument`, `wrong_type`, `not_in_enum`, `empty_call_list`, or
+  /// the JSON Schema keyword that failed (`maximum`, `pattern`, ...).
   std::string kind;
   /// Where: `calls[0].arguments.unit`.
   std::string path;
@@ -20,11 +21,13 @@ struct SchemaIssue {
   std::string message;
 };
 
-/// Validates calls against `tools` (a JSON array of function definitions).
-/// Checks: the function exists; every required argument is present; no
-/// argument outside `properties`; types (with the aliases `dict`, `float`,
-/// `tuple`, `any` and the Java/JavaScript type names BFCL uses) and enums,
-/// recursively for nested objects and arrays. Returns no issues when valid.
-std::vector<SchemaIssue> validate_calls(const CallList& calls, const json& tools);
+/// Validates calls against `tools` (a JSON array of function definitions):
+/// the function exists, and its arguments satisfy `parameters` under the
+/// function-call dialect of validate_json() (BFCL's type aliases, listed
+/// properties are all the properties, a null default allows null). Returns
+/// no issues when valid. Keywords that were not checked are appended to
+/// `not_checked` as `keyword at path`.
+std::vector<SchemaIssue> validate_calls(const CallList& calls, const json& tools,
+                                        std::vector<std::string>* not_checked = nullptr);
 
 }  // namespace trm::tasks::function_call

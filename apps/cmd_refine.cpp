@@ -19,6 +19,11 @@ struct RefineArgs {
   int max_steps = 0;
   int batch_size = 64;
   bool no_halting = false;
+  bool stop_on_valid = false;
+  bool valid_requires_halt = false;
+  bool no_repeat_stop = false;
+  std::string valid_base = "accept-valid";
+  std::string trace;
   bool passthrough = false;
   bool lenient_only = false;
   int threads = 0;
@@ -38,6 +43,15 @@ void run_refine(const RefineArgs& args) {
   options.refine.max_steps = args.max_steps;
   options.refine.batch_size = args.batch_size;
   options.refine.use_halting = !args.no_halting;
+  options.refine.stop_on_valid = args.stop_on_valid || args.valid_requires_halt;
+  options.refine.valid_requires_halt = args.valid_requires_halt;
+  options.refine.stop_on_repeat = !args.no_repeat_stop;
+  options.trace_path = args.trace;
+  if (args.valid_base == "keep") {
+    options.valid_base = infer::ValidBasePolicy::kKeep;
+  } else if (args.valid_base != "accept-valid") {
+    throw std::invalid_argument("--valid-base: must be keep or accept-valid, got '" + args.valid_base + "'");
+  }
   options.refine.validate();
   options.mode = args.passthrough    ? infer::RefineMode::kPassthrough
                  : args.lenient_only ? infer::RefineMode::kLenient
@@ -71,6 +85,9 @@ void run_refine(const RefineArgs& args) {
                  "{} steps; {:.1f} ms, {:.2f} ms/line",
                  summary.lines, args.output, summary.refined, summary.not_fit, summary.errors, summary.steps,
                  summary.wall_ms, ms_per_line);
+    spdlog::info("[refine] valid base outputs: {} kept without the model, {} restored because the refined output "
+                 "did not validate",
+                 summary.kept_valid, summary.reverted);
   } else {
     const char* mode_description =
         options.mode == infer::RefineMode::kPassthrough ? "passed through" : "through the lenient parser";
@@ -91,7 +108,17 @@ void add_refine_command(CLI::App& app) {
   command->add_option("--output", args->output, "Output JSONL: one line per input line, in input order.")->required();
   command->add_option("--max-steps", args->max_steps, "Supervision-step budget per record (default 0 = the model's N_sup).");
   command->add_option("--batch-size", args->batch_size, "Records per batch (default 64).");
-  command->add_flag("--no-halting", args->no_halting, "Run every record for the whole step budget.");
+  command->add_flag("--no-halting", args->no_halting, "Ignore the halting head when deciding to stop.");
+  command->add_flag("--stop-on-valid", args->stop_on_valid, "Stop a record as soon as its output validates.");
+  command->add_flag("--valid-requires-halt", args->valid_requires_halt,
+                    "Stop on a valid output only when the halting head also says halt (implies --stop-on-valid).");
+  command->add_flag("--no-repeat-stop", args->no_repeat_stop,
+                    "Do not stop when the output repeats the previous step (fixed point) or an earlier one.");
+  command->add_option("--valid-base", args->valid_base,
+                      "A base output that already validates: accept-valid (default: replace it only by a valid "
+                      "refined output) or keep (return it unchanged, without the model).");
+  command->add_option("--trace", args->trace,
+                      "Write every step's decoded output, validity and halting probability to this JSONL file.");
   command->add_flag("--passthrough", args->passthrough, "No model: write the base outputs unchanged.");
   command->add_flag("--lenient-only", args->lenient_only,
                     "No model: write the lenient parser's canonical rendering where it reads calls.");

@@ -2,6 +2,7 @@
 
 #include "trm/core/jsonl.h"
 #include "trm/tasks/function_call/parse.h"
+#include "trm/tasks/function_call/schema.h"
 #include "trm/tasks/function_call/task.h"
 
 #include <spdlog/spdlog.h>
@@ -20,6 +21,8 @@ struct PendingLine {
   nlohmann::json output;
   /// Index into the model's example list, when the model refines this line.
   std::optional<std::size_t> example;
+  /// The record's base output validates against its tools.
+  bool base_valid = false;
 };
 
 nlohmann::json error_line(std::size_t line, const nlohmann::json* value, const std::string& message) {
@@ -51,6 +54,8 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
   // 1. read every line; records the model can take become examples
   std::vector<PendingLine> pending;
   std::vector<tasks::Example> examples;
+  std::vector<nlohmann::json> example_tools;  // tools of each example, for the validity check
+  std::vector<std::size_t> example_pending;   // index into `pending` of each example
   core::JsonlReader reader(options.input_path);
   while (auto line = reader.next()) {
     ++summary.lines;
@@ -84,7 +89,13 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
       item.output["refined_output"] = fc::model_input_text(base, /*lenient=*/true);
       item.output["steps"] = 0;
       item.output["stop_reason"] = "lenient";
+    } else if (fc::output_validates(base, record.tools) && options.valid_base == ValidBasePolicy::kKeep) {
+      item.output["refined_output"] = base;
+      item.output["steps"] = 0;
+      item.output["stop_reason"] = "valid_base";
+      ++summary.kept_valid;
     } else {
+      item.base_valid = fc::output_validates(base, record.tools);
       auto encoded = codec->encode(record, base);
       if (!encoded.fits()) {
         item.output["refined_output"] = base;
@@ -94,6 +105,8 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
       } else {
         item.example = examples.size();
         examples.push_back(std::move(encoded.example));
+        example_tools.push_back(record.tools);
+        example_pending.push_back(pending.size());
       }
     }
     pending.push_back(std::move(item));
@@ -102,9 +115,26 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
   // 2. refine the examples in batches
   std::vector<RefineResult> results;
   RefineStats stats;
+  RefineHooks hooks;
+  hooks.is_valid = [&](std::size_t index, const std::vector<int32_t>& tokens) {
+    return fc::output_validates(codec->decode_output(tokens), example_tools[index]);
+  };
+  std::optional<core::AtomicJsonlWriter> trace;
+  if (!options.trace_path.empty()) {
+    trace.emplace(options.trace_path);
+    hooks.on_step = [&](const StepTrace& step) {
+      const auto& line = pending[example_pending[step.index]];
+      trace->write({{"line", line.line},
+                    {"id", line.output.value("id", "")},
+                    {"step", step.step},
+                    {"output", codec->decode_output(*step.tokens)},
+                    {"valid", step.valid.value_or(false)},
+                    {"halt_probability", step.halt_probability}});
+    };
+  }
   if (!examples.empty()) {
     Refiner refiner(model->model, device);
-    results = refiner.run(examples, options.refine, &stats);
+    results = refiner.run(examples, options.refine, &stats, hooks);
   }
   const double model_ms_per_example = examples.empty() ? 0.0 : stats.wall_ms / static_cast<double>(examples.size());
 
@@ -114,6 +144,12 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
     if (item.example) {
       const auto& result = results[*item.example];
       item.output["refined_output"] = codec->decode_output(result.tokens);
+      // Never worse: a valid base output stays unless the refined one validates too.
+      if (item.base_valid && !result.valid.value_or(false)) {
+        item.output["refined_output"] = item.output["base_output"];
+        item.output["reverted_to_base"] = true;
+        ++summary.reverted;
+      }
       item.output["steps"] = result.steps;
       item.output["stop_reason"] = result.stop_reason;
       item.output["halt_probability"] = result.halt_probability;
@@ -128,6 +164,7 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
     writer.write(item.output);
   }
   writer.commit();
+  if (trace) trace->commit();
 
   summary.wall_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   return summary;

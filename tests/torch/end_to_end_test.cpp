@@ -103,6 +103,48 @@ TEST_F(EndToEndTest, TrainRefineEval) {
   EXPECT_EQ(report["overall"]["base"]["schema_ok"]["total"], 12);
 }
 
+TEST_F(EndToEndTest, ValidBaseOutputIsNeverMadeWorse) {
+  ASSERT_EQ(run(trm_ + " data generate --out-dir " + dir_ + "/data --train 20 --dev 8"), 0);
+  ASSERT_EQ(run(trm_ + " train --config " + dir_ + "/tiny.yaml --set train.out_dir=" + dir_ + "/run"), 0);
+  // Base outputs equal to the gold calls validate; a 3-step model's outputs do not.
+  {
+    std::ofstream out(dir_ + "/valid.jsonl");
+    for (const auto& line : trm::core::read_jsonl(dir_ + "/data/dev.jsonl")) {
+      auto record = *line.value;
+      record["base_output"] = record["gold"].dump();
+      out << record.dump() << "\n";
+    }
+  }
+  const std::string common = trm_ + " refine --checkpoint " + dir_ + "/run/best.safetensors --input " + dir_ +
+                             "/valid.jsonl --threads 1 --no-repeat-stop";
+  ASSERT_EQ(run(common + " --output " + dir_ + "/accept.jsonl --trace " + dir_ + "/trace.jsonl"), 0);
+  ASSERT_EQ(run(common + " --output " + dir_ + "/keep.jsonl --valid-base keep"), 0);
+
+  const auto accepted = trm::core::read_jsonl(dir_ + "/accept.jsonl");
+  const auto kept = trm::core::read_jsonl(dir_ + "/keep.jsonl");
+  ASSERT_EQ(accepted.size(), 8u);
+  ASSERT_EQ(kept.size(), 8u);
+  int steps = 0;
+  for (std::size_t i = 0; i < accepted.size(); ++i) {
+    const auto& a = *accepted[i].value;
+    const auto& k = *kept[i].value;
+    EXPECT_EQ(a["refined_output"], a["base_output"]) << a.dump();
+    EXPECT_EQ(a.value("reverted_to_base", false), true) << a.dump();
+    EXPECT_EQ(k["refined_output"], k["base_output"]);
+    EXPECT_EQ(k["stop_reason"], "valid_base");
+    EXPECT_EQ(k["steps"], 0);
+    steps += a["steps"].get<int>();
+  }
+  // The trace has one line per record and step, with the decoded output of that step.
+  const auto trace = trm::core::read_jsonl(dir_ + "/trace.jsonl");
+  EXPECT_EQ(static_cast<int>(trace.size()), steps);
+  for (const auto& line : trace) {
+    EXPECT_TRUE((*line.value)["output"].is_string());
+    EXPECT_GE((*line.value)["step"].get<int>(), 1);
+    EXPECT_TRUE((*line.value)["valid"].is_boolean());
+  }
+}
+
 TEST_F(EndToEndTest, PassthroughKeepsBaseOutputs) {
   ASSERT_EQ(run(trm_ + " data generate --out-dir " + dir_ + "/pass --train 0 --dev 10"), 0);
   ASSERT_EQ(run(trm_ + " data corrupt --input " + dir_ + "/pass/dev.jsonl --output " + dir_ + "/pass/faulty.jsonl"), 0);

@@ -35,6 +35,7 @@ TEST(RefinerTest, RunsWholeBudgetWithoutHalting) {
   trm::infer::Refiner refiner(tiny_model(), torch::kCPU);
   trm::infer::RefineOptions options;
   options.use_halting = false;
+  options.stop_on_repeat = false;
   trm::infer::RefineStats stats;
   const auto results = refiner.run(examples(4), options, &stats);
   ASSERT_EQ(results.size(), 4u);
@@ -83,6 +84,87 @@ TEST(RefinerTest, BatchSizeDoesNotChangeResults) {
     EXPECT_EQ(a[i].tokens, b[i].tokens) << "example " << i;
     EXPECT_EQ(a[i].steps, b[i].steps) << "example " << i;
   }
+}
+
+TEST(RefinerTest, RepeatedOutputStopsAsFixedPoint) {
+  auto model = tiny_model();
+  {
+    torch::NoGradGuard no_grad;
+    model->lm_head->weight.zero_();  // every step predicts token 0 everywhere
+  }
+  trm::infer::Refiner refiner(model, torch::kCPU);
+  trm::infer::RefineOptions options;
+  options.use_halting = false;
+  const auto results = refiner.run(examples(4), options);
+  for (const auto& result : results) {
+    EXPECT_EQ(result.stop_reason, "fixed_point");
+    EXPECT_EQ(result.steps, 2);
+  }
+}
+
+TEST(RefinerTest, ValidOutputStopsFirstAndIsTraced) {
+  trm::infer::Refiner refiner(tiny_model(), torch::kCPU);
+  trm::infer::RefineOptions options;
+  options.use_halting = false;
+  options.stop_on_repeat = false;
+  options.stop_on_valid = true;
+  trm::infer::RefineHooks hooks;
+  hooks.is_valid = [](std::size_t index, const std::vector<int32_t>&) { return index == 1; };
+  std::vector<std::pair<std::size_t, int>> traced;
+  hooks.on_step = [&](const trm::infer::StepTrace& step) {
+    traced.emplace_back(step.index, step.step);
+    EXPECT_EQ(step.valid, std::optional<bool>(step.index == 1));
+    EXPECT_EQ(step.tokens->size(), 5u);
+  };
+  trm::infer::RefineStats stats;
+  const auto results = refiner.run(examples(3), options, &stats, hooks);
+  EXPECT_EQ(results[1].stop_reason, "valid");
+  EXPECT_EQ(results[1].steps, 1);
+  EXPECT_EQ(results[1].valid, std::optional<bool>(true));
+  EXPECT_EQ(results[0].stop_reason, "max_steps");
+  EXPECT_EQ(results[0].valid, std::optional<bool>(false));
+  EXPECT_EQ(static_cast<int64_t>(traced.size()), stats.steps);
+  EXPECT_EQ(stats.steps, 3 + 1 + 3);
+
+  // Requiring the halting head too: its logit starts at -5, so nothing stops early.
+  options.valid_requires_halt = true;
+  const auto with_halt = refiner.run(examples(3), options, nullptr, hooks);
+  EXPECT_EQ(with_halt[1].stop_reason, "max_steps");
+}
+
+TEST(RefinerTest, StopOnValidNeedsAHook) {
+  trm::infer::Refiner refiner(tiny_model(), torch::kCPU);
+  trm::infer::RefineOptions options;
+  options.stop_on_valid = true;
+  EXPECT_THROW(refiner.run(examples(1), options), std::invalid_argument);
+}
+
+TEST(RefinerTest, StopRulesApplyInOrder) {
+  trm::infer::RefineOptions options;
+  options.stop_on_valid = true;
+  trm::infer::StepSignals signals;
+  signals.step = 3;
+  signals.budget = 8;
+  signals.output_hash = 7;
+  signals.earlier_hashes = {7, 9};
+  EXPECT_EQ(trm::infer::stop_reason(options, signals), "oscillation");  // 7 came two steps ago
+  signals.earlier_hashes = {9, 7};
+  EXPECT_EQ(trm::infer::stop_reason(options, signals), "fixed_point");
+  signals.halt = true;
+  EXPECT_EQ(trm::infer::stop_reason(options, signals), "halted");
+  signals.valid = true;
+  EXPECT_EQ(trm::infer::stop_reason(options, signals), "valid");
+  options.valid_requires_halt = true;
+  signals.halt = false;
+  EXPECT_EQ(trm::infer::stop_reason(options, signals), "fixed_point");
+  signals.earlier_hashes = {1, 2};
+  EXPECT_EQ(trm::infer::stop_reason(options, signals), "");
+  signals.step = 8;
+  EXPECT_EQ(trm::infer::stop_reason(options, signals), "max_steps");
+  options.stop_on_repeat = false;
+  signals.step = 3;
+  signals.earlier_hashes = {9, 7};
+  EXPECT_EQ(trm::infer::stop_reason(options, signals), "");
 }
 
 TEST(RefinerTest, RejectsInvalidOptions) {

@@ -20,12 +20,24 @@ enum class RefineMode {
   kLenient,
 };
 
+/// What happens to a record whose base output already validates.
+enum class ValidBasePolicy {
+  /// Refine it, but return the refined output only if it validates too.
+  kAcceptValid,
+  /// Return the base output unchanged without running the model.
+  kKeep,
+};
+
 /// Options of a JSONL refinement run.
 struct JsonlRefineOptions {
   std::string input_path;
   std::string output_path;
   RefineMode mode = RefineMode::kModel;
   RefineOptions refine;
+  ValidBasePolicy valid_base = ValidBasePolicy::kAcceptValid;
+  /// When set, one JSONL line per record and step: the decoded output, its
+  /// validity and the halting probability.
+  std::string trace_path;
 };
 
 /// Counts of a JSONL refinement run.
@@ -37,6 +49,10 @@ struct JsonlRefineSummary {
   int64_t not_fit = 0;
   /// Lines that could not be read or processed (they carry an `error` field).
   int64_t errors = 0;
+  /// Valid base outputs returned unchanged because the refined output did not validate.
+  int64_t reverted = 0;
+  /// Valid base outputs kept without running the model (ValidBasePolicy::kKeep).
+  int64_t kept_valid = 0;
   int64_t steps = 0;
   double wall_ms = 0.0;
 };

@@ -6,17 +6,28 @@
 #include "trm/model/trm.h"
 #include "trm/tasks/task.h"
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace trm::infer {
 
-/// Settings of a refinement run.
+/// Settings of a refinement run. An example stops at the first step where a
+/// rule fires; `stop_reason` names it: `valid`, `halted`, `fixed_point`,
+/// `oscillation`, or `max_steps` when the budget runs out.
 struct RefineOptions {
   /// Supervision-step budget per example (0 = the model's N_sup).
   int max_steps = 0;
-  /// Stop an example at the first step whose halting logit is > 0.
+  /// `halted`: stop at the first step whose halting logit is > 0.
   bool use_halting = true;
+  /// `valid`: stop when the decoded output validates (needs a validity hook).
+  bool stop_on_valid = false;
+  /// With stop_on_valid: also require the halting logit to be > 0.
+  bool valid_requires_halt = false;
+  /// `fixed_point`: stop when the decoded output equals the previous step's;
+  /// `oscillation`: stop when it equals an earlier step's.
+  bool stop_on_repeat = true;
   /// Examples per batch.
   int batch_size = 64;
 
@@ -30,10 +41,52 @@ struct RefineResult {
   std::vector<int32_t> tokens;
   /// Supervision steps run.
   int steps = 0;
-  /// `halted` (halting head) or `max_steps` (budget reached).
+  /// The rule that stopped it (see RefineOptions).
   std::string stop_reason;
   /// sigmoid(q_halt) at the last step.
   double halt_probability = 0.0;
+  /// Validity of the final output; nullopt without a validity hook.
+  std::optional<bool> valid;
+};
+
+/// One step of one example, as reported to RefineHooks::on_step.
+struct StepTrace {
+  /// Index of the example in the input list.
+  std::size_t index = 0;
+  /// 1-based supervision step.
+  int step = 0;
+  /// Predicted token per position after this step ([L]).
+  const std::vector<int32_t>* tokens = nullptr;
+  double halt_probability = 0.0;
+  /// Validity of this step's output; nullopt without a validity hook.
+  std::optional<bool> valid;
+};
+
+/// What the stop rules look at for one example after one step.
+struct StepSignals {
+  /// 1-based step and the step budget.
+  int step = 1;
+  int budget = 1;
+  /// The halting logit is > 0.
+  bool halt = false;
+  /// Validity of this step's output; nullopt without a validity hook.
+  std::optional<bool> valid;
+  /// Hash of this step's output, and of the earlier steps' outputs, oldest first.
+  std::size_t output_hash = 0;
+  std::vector<std::size_t> earlier_hashes;
+};
+
+/// Returns the rule that stops the example now (`valid`, `halted`,
+/// `fixed_point`, `oscillation`, `max_steps`, checked in that order), or an
+/// empty string when it goes on.
+std::string stop_reason(const RefineOptions& options, const StepSignals& signals);
+
+/// Task-specific callbacks of a refinement run (all optional).
+struct RefineHooks {
+  /// Whether the decoded tokens of example `index` are a valid output.
+  std::function<bool(std::size_t index, const std::vector<int32_t>& tokens)> is_valid;
+  /// Called after every step for every example still running.
+  std::function<void(const StepTrace& step)> on_step;
 };
 
 /// Totals of a refinement run.
@@ -53,7 +106,7 @@ class Refiner {
   /// example leaves its batch as soon as it stops, so the others run on a
   /// smaller batch.
   std::vector<RefineResult> run(const std::vector<tasks::Example>& examples, const RefineOptions& options,
-                                RefineStats* stats = nullptr);
+                                RefineStats* stats = nullptr, const RefineHooks& hooks = {});
 
  private:
   model::TinyRecursiveModel model_;

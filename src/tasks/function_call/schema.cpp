@@ -1,6 +1,7 @@
 #include "trm/tasks/function_call/schema.h"
 
 #include "trm/tasks/function_call/json_schema.h"
+#include "trm/tasks/function_call/parse.h"
 
 #include <map>
 #include <stdexcept>
@@ -79,6 +80,11 @@ std::vector<SchemaIssue> validate_calls(const CallList& calls, const json& tools
     if (not_checked != nullptr) not_checked->insert(not_checked->end(), check.unchecked.begin(), check.unchecked.end());
   }
   return issues;
+}
+
+bool output_validates(const std::string& text, const json& tools) {
+  const StrictParse parsed = parse_strict(text);
+  return parsed.shape_ok && validate_calls(parsed.calls, tools).empty();
 }
 
 }  // namespace trm::tasks::function_call

@@ -30,4 +30,8 @@ struct SchemaIssue {
 std::vector<SchemaIssue> validate_calls(const CallList& calls, const json& tools,
                                         std::vector<std::string>* not_checked = nullptr);
 
+/// True when `text` is a strict call list (parse_strict) whose calls
+/// validate against `tools`.
+bool output_validates(const std::string& text, const json& tools);
+
 }  // namespace trm::tasks::function_call

@@ -24,6 +24,8 @@ struct RefineArgs {
   bool no_repeat_stop = false;
   std::string valid_base = "accept-valid";
   std::string trace;
+  bool constrained = false;
+  int beam_width = 4;
   bool passthrough = false;
   bool lenient_only = false;
   int threads = 0;
@@ -47,6 +49,9 @@ void run_refine(const RefineArgs& args) {
   options.refine.valid_requires_halt = args.valid_requires_halt;
   options.refine.stop_on_repeat = !args.no_repeat_stop;
   options.trace_path = args.trace;
+  options.constrained = args.constrained;
+  options.beam_width = args.beam_width;
+  if (args.beam_width < 1) throw std::invalid_argument("--beam-width: must be >= 1, got " + std::to_string(args.beam_width));
   if (args.valid_base == "keep") {
     options.valid_base = infer::ValidBasePolicy::kKeep;
   } else if (args.valid_base != "accept-valid") {
@@ -88,6 +93,10 @@ void run_refine(const RefineArgs& args) {
     spdlog::info("[refine] valid base outputs: {} kept without the model, {} restored because the refined output "
                  "did not validate",
                  summary.kept_valid, summary.reverted);
+    if (options.constrained) {
+      spdlog::info("[refine] constrained decoding: {} records decoded under their schema, {} by argmax (see 'decode')",
+                   summary.constrained, summary.unconstrained);
+    }
   } else {
     const char* mode_description =
         options.mode == infer::RefineMode::kPassthrough ? "passed through" : "through the lenient parser";
@@ -117,6 +126,10 @@ void add_refine_command(CLI::App& app) {
   command->add_option("--valid-base", args->valid_base,
                       "A base output that already validates: accept-valid (default: replace it only by a valid "
                       "refined output) or keep (return it unchanged, without the model).");
+  command->add_flag("--constrained", args->constrained,
+                    "Decode the output under the record's tool schemas, so that it parses and validates whenever the "
+                    "schema is supported.");
+  command->add_option("--beam-width", args->beam_width, "Beams of the constrained decoder (default 4).");
   command->add_option("--trace", args->trace,
                       "Write every step's decoded output, validity and halting probability to this JSONL file.");
   command->add_flag("--passthrough", args->passthrough, "No model: write the base outputs unchanged.");

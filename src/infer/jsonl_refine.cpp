@@ -1,6 +1,7 @@
 #include "trm/infer/jsonl_refine.h"
 
 #include "trm/core/jsonl.h"
+#include "trm/tasks/function_call/constrained.h"
 #include "trm/tasks/function_call/parse.h"
 #include "trm/tasks/function_call/schema.h"
 #include "trm/tasks/function_call/task.h"
@@ -132,6 +133,31 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
                     {"halt_probability", step.halt_probability}});
     };
   }
+  // Constrained decoding of each example's last step, over the output region.
+  std::vector<std::optional<std::string>> constrained_text(examples.size());
+  std::vector<std::string> decode_note(examples.size(), "argmax");
+  if (options.constrained) {
+    hooks.on_finish = [&](std::size_t index, const torch::Tensor& logits) {
+      const fc::CallGrammar grammar(example_tools[index]);
+      if (!grammar.supported()) {
+        decode_note[index] = "argmax: schema not supported (" + grammar.unsupported_reason() + ")";
+        return;
+      }
+      auto rows = torch::log_softmax(logits.narrow(0, codec->context_len(), codec->output_len()).to(torch::kFloat32), -1)
+                      .to(torch::kCPU)
+                      .contiguous();
+      const auto candidates = fc::decode_constrained(grammar, rows.data_ptr<float>(), codec->output_len(),
+                                                     static_cast<int>(rows.size(1)), options.beam_width);
+      for (const auto& candidate : candidates) {
+        if (!fc::output_validates(candidate.text, example_tools[index])) continue;  // a bound the automaton does not model
+        constrained_text[index] = candidate.text;
+        decode_note[index] = "constrained";
+        return;
+      }
+      decode_note[index] = candidates.empty() ? "argmax: no valid text fits the output region"
+                                              : "argmax: no decoded text passed the bounds of the schema";
+    };
+  }
   if (!examples.empty()) {
     Refiner refiner(model->model, device);
     results = refiner.run(examples, options.refine, &stats, hooks);
@@ -142,10 +168,16 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
   core::AtomicJsonlWriter writer(options.output_path);
   for (auto& item : pending) {
     if (item.example) {
-      const auto& result = results[*item.example];
-      item.output["refined_output"] = codec->decode_output(result.tokens);
+      const std::size_t index = *item.example;
+      const auto& result = results[index];
+      const std::string text = constrained_text[index] ? *constrained_text[index] : codec->decode_output(result.tokens);
+      item.output["refined_output"] = text;
+      if (options.constrained) {
+        item.output["decode"] = decode_note[index];
+        ++(constrained_text[index] ? summary.constrained : summary.unconstrained);
+      }
       // Never worse: a valid base output stays unless the refined one validates too.
-      if (item.base_valid && !result.valid.value_or(false)) {
+      if (item.base_valid && !fc::output_validates(text, example_tools[index])) {
         item.output["refined_output"] = item.output["base_output"];
         item.output["reverted_to_base"] = true;
         ++summary.reverted;

@@ -92,6 +92,7 @@ std::vector<RefineResult> Refiner::run(const std::vector<tasks::Example>& exampl
           keep_rows.push_back(static_cast<int64_t>(row));
           continue;
         }
+        if (hooks.on_finish) hooks.on_finish(index, out.logits[static_cast<int64_t>(row)]);
         auto& result = results[index];
         result.tokens = std::move(tokens[row]);
         result.steps = step;

@@ -2,6 +2,7 @@
 // corrupt dev records, refine them (with bad lines mixed in) and evaluate.
 
 #include "trm/core/jsonl.h"
+#include "trm/tasks/function_call/schema.h"
 
 #include <gtest/gtest.h>
 
@@ -143,6 +144,29 @@ TEST_F(EndToEndTest, ValidBaseOutputIsNeverMadeWorse) {
     EXPECT_GE((*line.value)["step"].get<int>(), 1);
     EXPECT_TRUE((*line.value)["valid"].is_boolean());
   }
+}
+
+TEST_F(EndToEndTest, ConstrainedDecodingAlwaysValidates) {
+  ASSERT_EQ(run(trm_ + " data generate --out-dir " + dir_ + "/data --train 20 --dev 16"), 0);
+  ASSERT_EQ(run(trm_ + " train --config " + dir_ + "/tiny.yaml --set train.out_dir=" + dir_ + "/run"), 0);
+  ASSERT_EQ(run(trm_ + " data corrupt --input " + dir_ + "/data/dev.jsonl --output " + dir_ + "/faulty.jsonl"), 0);
+  // A model trained for 3 steps writes noise; the constrained decoder must still produce valid calls.
+  ASSERT_EQ(run(trm_ + " refine --checkpoint " + dir_ + "/run/best.safetensors --input " + dir_ +
+                "/faulty.jsonl --output " + dir_ + "/refined.jsonl --threads 1 --constrained"),
+            0);
+  const auto records = trm::core::read_jsonl(dir_ + "/data/dev.jsonl");
+  const auto output = trm::core::read_jsonl(dir_ + "/refined.jsonl");
+  ASSERT_EQ(output.size(), 16u);
+  int constrained = 0;
+  for (std::size_t i = 0; i < output.size(); ++i) {
+    const auto& line = *output[i].value;
+    if (line.value("decode", "") != "constrained") continue;
+    ++constrained;
+    const auto tools = (*records[i].value)["tools"];
+    EXPECT_TRUE(trm::tasks::function_call::output_validates(line["refined_output"].get<std::string>(), tools))
+        << line.dump();
+  }
+  EXPECT_EQ(constrained, 16);
 }
 
 TEST_F(EndToEndTest, PassthroughKeepsBaseOutputs) {

@@ -38,6 +38,10 @@ struct JsonlRefineOptions {
   /// When set, one JSONL line per record and step: the decoded output, its
   /// validity and the halting probability.
   std::string trace_path;
+  /// Decode the final step under the record's schema (CallGrammar) instead of by argmax.
+  bool constrained = false;
+  /// Beams of the constrained decoder.
+  int beam_width = 4;
 };
 
 /// Counts of a JSONL refinement run.
@@ -53,6 +57,10 @@ struct JsonlRefineSummary {
   int64_t reverted = 0;
   /// Valid base outputs kept without running the model (ValidBasePolicy::kKeep).
   int64_t kept_valid = 0;
+  /// With constrained decoding: records decoded under their schema, and
+  /// records left to argmax decoding (schema not supported, or no valid text fits).
+  int64_t constrained = 0;
+  int64_t unconstrained = 0;
   int64_t steps = 0;
   double wall_ms = 0.0;
 };

@@ -87,6 +87,8 @@ struct RefineHooks {
   std::function<bool(std::size_t index, const std::vector<int32_t>& tokens)> is_valid;
   /// Called after every step for every example still running.
   std::function<void(const StepTrace& step)> on_step;
+  /// Called once per example when it stops, with its last logits ([L, V]).
+  std::function<void(std::size_t index, const torch::Tensor& logits)> on_finish;
 };
 
 /// Totals of a refinement run.

@@ -4,14 +4,11 @@
 
 namespace trm::tasks::function_call {
 
-namespace {
-
-// Compact output, keys in std::map order, UTF-8 kept as is. Invalid UTF-8
-// (possible in strings read leniently from model output) becomes U+FFFD
-// instead of making dump() throw.
 std::string dump_compact(const json& value) {
   return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
+
+namespace {
 
 Call call_from_json(const json& element, const std::string& where) {
   if (!element.is_object()) {

@@ -25,6 +25,11 @@ struct Call {
 /// The calls of one output, in the order they were written.
 using CallList = std::vector<Call>;
 
+/// Compact JSON of one value as the canonical rendering writes it: keys in
+/// sorted order, UTF-8 kept, invalid UTF-8 (possible in strings read leniently
+/// from model output) replaced by U+FFFD instead of making dump() throw.
+std::string dump_compact(const json& value);
+
 /// Renders calls canonically: compact JSON `[{"name":...,"arguments":{...}}]`
 /// with `name` before `arguments`, argument keys sorted (at every depth),
 /// non-ASCII characters kept as UTF-8 and invalid UTF-8 replaced by U+FFFD.

@@ -94,7 +94,8 @@ void run_refine(const RefineArgs& args) {
                  "did not validate",
                  summary.kept_valid, summary.reverted);
     if (options.constrained) {
-      spdlog::info("[refine] constrained decoding: {} records decoded under their schema, {} by argmax (see 'decode')",
+      spdlog::info("[refine] constrained decoding: {} records valid (argmax already valid, or decoded under the "
+                   "schema), {} left to argmax (see 'decode')",
                    summary.constrained, summary.unconstrained);
     }
   } else {

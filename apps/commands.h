@@ -11,6 +11,7 @@ void add_refine_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_data_command(CLI::App& app);
 void add_test_command(CLI::App& app);
+void add_report_command(CLI::App& app);
 
 /// Sets up logging and the intra-op thread count (0 = all cores).
 void init_runtime(const std::string& log_level, int threads);

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   trm::apps::add_eval_command(app);
   trm::apps::add_data_command(app);
   trm::apps::add_test_command(app);
+  trm::apps::add_report_command(app);
 
   try {
     app.parse(argc, argv);

@@ -9,7 +9,7 @@ packages=(
   libtorch-dev libopenblas0-pthread
   nlohmann-json3-dev libcli11-dev libspdlog-dev libyaml-cpp-dev
   libgtest-dev libbenchmark-dev
-  json-schema-test-suite
+  json-schema-test-suite chromium
 )
 missing=()
 for package in "${packages[@]}"; do

@@ -1,6 +1,7 @@
 #include "trm/infer/jsonl_refine.h"
 
 #include "trm/core/jsonl.h"
+#include "trm/model/batch.h"
 #include "trm/tasks/function_call/constrained.h"
 #include "trm/tasks/function_call/parse.h"
 #include "trm/tasks/function_call/schema.h"
@@ -138,6 +139,14 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
   std::vector<std::string> decode_note(examples.size(), "argmax");
   if (options.constrained) {
     hooks.on_finish = [&](std::size_t index, const torch::Tensor& logits) {
+      // An argmax output that already validates is kept: the beam search
+      // compares texts of different lengths and could trade it for a shorter one.
+      const auto argmax = model::argmax_rows(logits.unsqueeze(0)).front();
+      if (fc::output_validates(codec->decode_output(argmax), example_tools[index])) {
+        constrained_text[index] = codec->decode_output(argmax);
+        decode_note[index] = "argmax_valid";
+        return;
+      }
       const fc::CallGrammar grammar(example_tools[index]);
       if (!grammar.supported()) {
         decode_note[index] = "argmax: schema not supported (" + grammar.unsupported_reason() + ")";

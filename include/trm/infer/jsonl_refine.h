@@ -57,8 +57,9 @@ struct JsonlRefineSummary {
   int64_t reverted = 0;
   /// Valid base outputs kept without running the model (ValidBasePolicy::kKeep).
   int64_t kept_valid = 0;
-  /// With constrained decoding: records decoded under their schema, and
-  /// records left to argmax decoding (schema not supported, or no valid text fits).
+  /// With constrained decoding: records whose output validates by construction
+  /// (argmax already valid, or decoded under the schema), and records left to
+  /// argmax decoding (schema not supported, or no valid text fits).
   int64_t constrained = 0;
   int64_t unconstrained = 0;
   int64_t steps = 0;

@@ -4,8 +4,8 @@
 
 REFINED.jsonl is a `trm refine` output and TRACE.jsonl its `--trace`. For
 each budget k it writes OUT_DIR/step<k>.jsonl, where every record the model
-refined answers with its decoded output after step min(k, the step where it
-stopped), before the never-worse rule; other lines stay as they are. Each
+refined takes its decoded output after step min(k, the step where it
+stopped), before the never-worse rule. Other lines stay as they are. Each
 file is scored with `trm eval`, and the script prints one Markdown row per
 budget: schema-valid and BFCL-acceptable rates, and records still running.
 """
@@ -50,7 +50,7 @@ def main():
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
         report_path = os.path.join(out_dir, "step%d.eval.json" % k)
         subprocess.run([trm, "eval", "--input", path, "--report", report_path], check=True,
-                       stdout=subprocess.DEVNULL)
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         with open(report_path) as f:
             refined = json.load(f)["overall"]["refined"]
 

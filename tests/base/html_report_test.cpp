@@ -54,7 +54,7 @@ std::string run_chromium(const std::string& html_path) {
   return dom;
 }
 
-TEST(HtmlReportTest, StepCurveAnswersAtMinOfBudgetAndStop) {
+TEST(HtmlReportTest, StepCurveStopsAtBudgetOrStop) {
   const auto points = trm::eval::step_curve(refine_lines(), trace());
   ASSERT_EQ(points.size(), 2u);
   EXPECT_EQ(points[0].records, 2);

@@ -10,8 +10,8 @@
 
 namespace trm::eval {
 
-/// Accuracy of the traced records when each answers after step k (or at the
-/// step where it stopped, if earlier).
+/// Accuracy of the traced records when each returns its output after step k
+/// (or after the step where it stopped, if earlier).
 struct StepPoint {
   int step = 0;
   /// Traced records, and those of them still running after step k.

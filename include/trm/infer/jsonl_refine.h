@@ -20,7 +20,7 @@ enum class RefineMode {
   kLenient,
 };
 
-/// What happens to a record whose base output already validates.
+/// Policy for a record whose base output already validates.
 enum class ValidBasePolicy {
   /// Refine it, but return the refined output only if it validates too.
   kAcceptValid,

@@ -62,7 +62,7 @@ struct StepTrace {
   std::optional<bool> valid;
 };
 
-/// What the stop rules look at for one example after one step.
+/// Inputs of the stop rules for one example after one step.
 struct StepSignals {
   /// 1-based step and the step budget.
   int step = 1;

@@ -282,7 +282,10 @@ class Matcher {
         }
         return total;
       }
-      case NodeKind::kString: return frame.state == 0 ? 2 : frame.state == 1 ? 1 : frame.state;
+      case NodeKind::kString:
+        // Before the opening quote: both quotes. Inside: the closing quote, after any continuation bytes.
+        if (frame.state == 0) return 2;
+        return frame.state;
       case NodeKind::kNumber: return (frame.state == 0 || frame.state == 1 || frame.state == 4) ? 1 : 0;
       case NodeKind::kArray:
         if (frame.state == 0) return min_length(node);
@@ -361,7 +364,7 @@ class Matcher {
   }
 
   // States: 0 before the opening quote, 1 between characters, 2 + k inside a
-  // UTF-8 sequence with k continuation bytes to come; `index` then holds the
+  // UTF-8 sequence with k continuation bytes to come; `index` then contains the
   // allowed range of the next byte (low << 8 | high), so only well-formed
   // UTF-8 without surrogates passes.
   Step step_string(Frame& frame, unsigned char c) {

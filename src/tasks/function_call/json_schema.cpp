@@ -19,8 +19,8 @@ struct TypeInfo {
   Kind kind;
   // Standard JSON Schema name (else an alias, accepted only with type_aliases).
   bool standard;
-  // Java and JavaScript type names: BFCL's answers for those languages are
-  // mostly strings holding a source expression (`"new ArrayList<>()"`).
+  // Java and JavaScript type names: BFCL's expected values for those languages
+  // are mostly strings containing a source expression (`"new ArrayList<>()"`).
   bool source_string;
 };
 

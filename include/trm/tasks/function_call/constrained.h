@@ -35,7 +35,7 @@ class CallGrammar {
 
   /// False when a schema uses a feature the automaton cannot express.
   bool supported() const { return unsupported_reason_.empty(); }
-  /// Why not, e.g. `get_weather.unit: anyOf`.
+  /// The reason, e.g. `get_weather.unit: anyOf`; empty when supported.
   const std::string& unsupported_reason() const { return unsupported_reason_; }
   const GrammarNode* root() const { return root_; }
 
@@ -56,7 +56,7 @@ struct ConstrainedText {
   double log_prob = 0.0;
 };
 
-/// Beam search over the output region. `log_probs` holds `positions` rows of
+/// Runs a beam search over the output region. `log_probs` contains `positions` rows of
 /// `vocab_size` log-probabilities (row-major, byte tokens as ByteTokens
 /// numbers them). Each beam keeps the `beam_width` best prefixes the
 /// automaton accepts; a beam ends with the end marker once the automaton has

@@ -19,16 +19,16 @@
 
 namespace trm::tasks::function_call {
 
-/// How loosely a schema is read.
+/// Reading rules of a schema dialect.
 struct SchemaDialect {
   /// Accept BFCL's and OpenAPI's type aliases: `dict`, `float`, `tuple`,
   /// `any`, and the Java and JavaScript type names of BFCL.
   bool type_aliases = true;
-  /// A Java or JavaScript type also accepts a string holding a source
-  /// expression (BFCL's answers for those languages are such strings).
+  /// A Java or JavaScript type also accepts a string containing a source
+  /// expression (BFCL's expected values for those languages are such strings).
   bool source_strings = false;
-  /// Whether 1.0 is an integer. JSON Schema says yes; BFCL's checker compares
-  /// Python types, where 1.0 is a float.
+  /// Whether 1.0 is an integer: yes in JSON Schema, no in BFCL's checker, which
+  /// compares Python types (1.0 is a float).
   bool integral_float_is_integer = true;
   /// Reject keys outside `properties` when `additionalProperties` is absent.
   /// JSON Schema allows them; function definitions list every parameter.

@@ -185,8 +185,12 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
         item.output["decode"] = decode_note[index];
         ++(constrained_text[index] ? summary.constrained : summary.unconstrained);
       }
-      // Never worse: a valid base output stays unless the refined one validates too.
-      if (item.base_valid && !fc::output_validates(text, example_tools[index])) {
+      // Never worse: a valid base output stays unless the refined one validates too. Under
+      // constrained decoding the change must be valid before the constraint (argmax_valid):
+      // the constraint repairs invalid outputs, it does not license replacing a valid one.
+      const bool valid_change = options.constrained ? decode_note[index] == "argmax_valid"
+                                                    : fc::output_validates(text, example_tools[index]);
+      if (item.base_valid && !valid_change) {
         item.output["refined_output"] = item.output["base_output"];
         item.output["reverted_to_base"] = true;
         ++summary.reverted;

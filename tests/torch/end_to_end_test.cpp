@@ -120,11 +120,14 @@ TEST_F(EndToEndTest, ValidBaseOutputIsNeverMadeWorse) {
                              "/valid.jsonl --threads 1 --no-repeat-stop";
   ASSERT_EQ(run(common + " --output " + dir_ + "/accept.jsonl --trace " + dir_ + "/trace.jsonl"), 0);
   ASSERT_EQ(run(common + " --output " + dir_ + "/keep.jsonl --valid-base keep"), 0);
+  ASSERT_EQ(run(common + " --output " + dir_ + "/constrained.jsonl --constrained"), 0);
 
   const auto accepted = trm::core::read_jsonl(dir_ + "/accept.jsonl");
   const auto kept = trm::core::read_jsonl(dir_ + "/keep.jsonl");
+  const auto constrained = trm::core::read_jsonl(dir_ + "/constrained.jsonl");
   ASSERT_EQ(accepted.size(), 8u);
   ASSERT_EQ(kept.size(), 8u);
+  ASSERT_EQ(constrained.size(), 8u);
   int steps = 0;
   for (std::size_t i = 0; i < accepted.size(); ++i) {
     const auto& a = *accepted[i].value;
@@ -134,6 +137,9 @@ TEST_F(EndToEndTest, ValidBaseOutputIsNeverMadeWorse) {
     EXPECT_EQ(k["refined_output"], k["base_output"]);
     EXPECT_EQ(k["stop_reason"], "valid_base");
     EXPECT_EQ(k["steps"], 0);
+    // The constraint makes any output valid, so it never replaces a valid base output by itself.
+    const auto& c = *constrained[i].value;
+    EXPECT_EQ(c["refined_output"], c["base_output"]) << c.dump();
     steps += a["steps"].get<int>();
   }
   // The trace has one line per record and step, with the decoded output of that step.

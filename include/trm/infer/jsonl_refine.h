@@ -22,7 +22,8 @@ enum class RefineMode {
 
 /// Policy for a record whose base output already validates.
 enum class ValidBasePolicy {
-  /// Refine it, but return the refined output only if it validates too.
+  /// Refine it, but return the refined output only if it validates too (with
+  /// constrained decoding: only if the unconstrained output already validates).
   kAcceptValid,
   /// Return the base output unchanged without running the model.
   kKeep,

@@ -4,7 +4,7 @@ This is a second implementation of the Tiny Recursive Model, written from the
 reference notes (docs/design.md lists where trm departs from them), not from
 trm's C++ code. With fixed weights drawn from a seeded generator it records,
 for one supervision step:
-  - y and z after every network call (T cycles of n latent updates and one answer update),
+  - y and z after every network call (T cycles of n z updates and one y update),
   - the LM and halting logits, the stablemax + halting loss,
   - the gradient of every weight, and
   - a few weights after two AdamATan2 updates, and the puzzle-embedding

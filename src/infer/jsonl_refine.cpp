@@ -83,6 +83,7 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
     item.output = fc::record_to_json(record);
     item.output["line"] = line->line;
     const std::string& base = *record.base_output;
+    item.base_valid = options.mode == RefineMode::kModel && fc::output_validates(base, record.tools);
     if (options.mode == RefineMode::kPassthrough) {
       item.output["refined_output"] = base;
       item.output["steps"] = 0;
@@ -91,13 +92,12 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
       item.output["refined_output"] = fc::model_input_text(base, /*lenient=*/true);
       item.output["steps"] = 0;
       item.output["stop_reason"] = "lenient";
-    } else if (fc::output_validates(base, record.tools) && options.valid_base == ValidBasePolicy::kKeep) {
+    } else if (item.base_valid && options.valid_base == ValidBasePolicy::kKeep) {
       item.output["refined_output"] = base;
       item.output["steps"] = 0;
       item.output["stop_reason"] = "valid_base";
       ++summary.kept_valid;
     } else {
-      item.base_valid = fc::output_validates(base, record.tools);
       auto encoded = codec->encode(record, base);
       if (!encoded.fits()) {
         item.output["refined_output"] = base;
@@ -142,8 +142,9 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
       // An argmax output that already validates is kept: the beam search
       // compares texts of different lengths and could trade it for a shorter one.
       const auto argmax = model::argmax_rows(logits.unsqueeze(0)).front();
-      if (fc::output_validates(codec->decode_output(argmax), example_tools[index])) {
-        constrained_text[index] = codec->decode_output(argmax);
+      std::string argmax_text = codec->decode_output(argmax);
+      if (fc::output_validates(argmax_text, example_tools[index])) {
+        constrained_text[index] = std::move(argmax_text);
         decode_note[index] = "argmax_valid";
         return;
       }
@@ -188,8 +189,8 @@ JsonlRefineSummary refine_jsonl(const JsonlRefineOptions& options, model::Loaded
       // Never worse: a valid base output stays unless the refined one validates too. Under
       // constrained decoding the change must be valid before the constraint (argmax_valid):
       // the constraint repairs invalid outputs, it does not license replacing a valid one.
-      const bool valid_change = options.constrained ? decode_note[index] == "argmax_valid"
-                                                    : fc::output_validates(text, example_tools[index]);
+      const bool valid_change =
+          options.constrained ? decode_note[index] == "argmax_valid" : result.valid.value_or(false);
       if (item.base_valid && !valid_change) {
         item.output["refined_output"] = item.output["base_output"];
         item.output["reverted_to_base"] = true;

@@ -122,7 +122,7 @@ StepOutput TinyRecursiveModelImpl::supervision_step(const torch::Tensor& x, cons
     z = net(z, y + x, rotary);
     if (observer_) observer_(UpdateKind::kLatent, z);
   };
-  // With n = 0 (direct prediction) the answer update is the only call and takes x too.
+  // With n = 0 (direct prediction) the y update is the only call, so it takes x too.
   const bool direct = config.latent_steps == 0;
   auto answer_update = [&] {
     y = net(y, direct ? z + x : z, rotary);

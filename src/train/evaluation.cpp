@@ -41,7 +41,7 @@ EvalStats evaluate_examples(model::TinyRecursiveModel& model, const std::vector<
     auto valid = labels != tasks::kIgnoreLabel;                                  // [B, L]
     auto valid_count = valid.sum(-1).clamp_min(1).to(torch::kFloat64);         // [B]
     auto halted = torch::zeros({rows}, torch::kBool).to(device);                // stopped by the head so far
-    auto halted_correct = torch::zeros({rows}, torch::kBool).to(device);        // its answer when it stopped
+    auto halted_correct = torch::zeros({rows}, torch::kBool).to(device);        // whether its output was right when it stopped
     auto halted_steps = torch::zeros({rows}, torch::kFloat64).to(device);
 
     for (std::size_t k = 0; k < steps; ++k) {
@@ -52,16 +52,16 @@ EvalStats evaluate_examples(model::TinyRecursiveModel& model, const std::vector<
       stats.exact_by_step[k] += seq_correct.sum().item<double>();
       stats.token_by_step[k] += (correct.sum(-1).to(torch::kFloat64) / valid_count).sum().item<double>();
 
-      // Halting on: rows the head stops now keep this answer for every larger budget.
+      // Halting on: rows the head stops now keep this output for every larger budget.
       auto stop_now = (~halted) & (out.q_halt > 0);
       halted_correct = torch::where(stop_now, seq_correct, halted_correct);
       halted_steps = torch::where(stop_now, torch::full_like(halted_steps, static_cast<double>(k + 1)), halted_steps);
       halted = halted | stop_now;
-      // With budget k + 1, rows not halted yet answer with this step's output.
-      auto answer_correct = torch::where(halted, halted_correct, seq_correct);
-      auto answer_steps = torch::where(halted, halted_steps, torch::full_like(halted_steps, static_cast<double>(k + 1)));
-      stats.exact_with_halting_by_step[k] += answer_correct.sum().item<double>();
-      stats.mean_halting_steps_by_step[k] += answer_steps.sum().item<double>();
+      // With budget k + 1, rows not halted yet return this step's output.
+      auto output_correct = torch::where(halted, halted_correct, seq_correct);
+      auto output_steps = torch::where(halted, halted_steps, torch::full_like(halted_steps, static_cast<double>(k + 1)));
+      stats.exact_with_halting_by_step[k] += output_correct.sum().item<double>();
+      stats.mean_halting_steps_by_step[k] += output_steps.sum().item<double>();
     }
   }
 

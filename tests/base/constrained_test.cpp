@@ -84,7 +84,7 @@ TEST(ConstrainedTest, AcceptsEveryGeneratedGoldCall) {
 
 TEST(ConstrainedTest, DecodeRepairsWhatTheModelGetsWrong) {
   const fc::CallGrammar grammar(weather_tools());
-  // The most probable bytes spell an invalid enum value and a trailing comma.
+  // The highest-probability bytes spell an invalid enum value and a trailing comma.
   const std::string broken = R"([{"name":"get_weather","arguments":{"city":"Paris","unit":"Celsius"},}])";
   ASSERT_FALSE(fc::output_validates(broken, weather_tools()));
   const auto rows = peaked(broken, 96, 0.6);

@@ -4,7 +4,7 @@
 // Every example runs all N_sup supervision steps (the reference's test
 // protocol). Along the way the step where the halting head would have
 // stopped it (first q_halt > 0) is recorded, so one pass gives both curves:
-// halting off (the answer after step k) and halting on (the answer at the
+// halting off (the output after step k) and halting on (the output at the
 // first halt, or after step k if it has not halted by then).
 
 #include "trm/model/trm.h"

@@ -178,7 +178,7 @@ struct Frame {
   std::string prefix;  // kChoice, kObject keys: text matched so far
 };
 
-// Fewest bytes a node's text can have.
+// Minimum length in bytes of a node's text.
 int min_length(const GrammarNode* node) {
   if (node == nullptr) return 0;
   switch (node->kind) {
@@ -226,7 +226,7 @@ class Matcher {
     return false;
   }
 
-  /// Fewest bytes that complete the prefix into an accepted text.
+  /// Minimum number of bytes that complete the prefix into an accepted text.
   int min_remaining() const {
     int total = 0;
     for (const Frame& frame : stack_) total += frame_min_remaining(frame);
@@ -373,6 +373,8 @@ class Matcher {
       frame.state = 1;
       return Step::kConsumed;
     }
+
+    // Inside a multi-byte sequence: a continuation byte in the allowed range.
     if (frame.state >= 2) {
       if (c < (frame.index >> 8) || c > (frame.index & 0xFF)) return Step::kRejected;
       frame.state -= 1;
@@ -386,6 +388,8 @@ class Matcher {
     }
     if (c == '\\' || c < 0x20) return Step::kRejected;
     if (c < 0x80) return Step::kConsumed;
+
+    // A lead byte: how many continuation bytes follow, and the range of the first.
     int continuation = 0;
     int low = 0x80;
     int high = 0xBF;
@@ -569,7 +573,7 @@ std::vector<ConstrainedText> decode_constrained(const CallGrammar& grammar, cons
       if (beam.matcher.complete()) {
         ended.push_back({beam.text, beam.log_prob + row[ByteTokens::kEos]});
       }
-      // The most probable bytes the automaton allows here.
+      // The highest-probability bytes that the automaton allows here.
       int expanded = 0;
       for (int token : order) {
         if (expanded >= kExpandPerBeam) break;

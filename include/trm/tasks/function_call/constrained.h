@@ -1,9 +1,8 @@
 #pragma once
-// Schema-constrained decoding of the output region: a character-level
-// automaton that accepts exactly the canonical renderings of call lists
-// whose functions and arguments fit a record's tools, and a beam search
-// that picks the most probable accepted text from per-position token
-// probabilities.
+// Schema-constrained decoding of the output region. A character-level
+// automaton accepts exactly the canonical renderings of call lists whose
+// functions and arguments fit a record's tools. A beam search then picks the
+// highest-probability accepted text from per-position token probabilities.
 //
 // The automaton covers the schema features it can express exactly: types,
 // enums, required and optional properties (closed objects, keys in sorted
